@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { ClaimsModule } from './modules/claims/claims.module';
+import { HealthModule } from './modules/health/health.module';
+import { LedgerModule } from './modules/ledger/ledger.module';
+import { PayoutsModule } from './modules/payouts/payouts.module';
+import { AuthModule } from './platform/auth/auth.module';
+import { ChainModule } from './platform/chain/chain.module';
+import { DatabaseModule } from './platform/database/database.module';
+import { ProblemFilter } from './platform/errors/problem.filter';
+import { QueueModule } from './platform/queue/queue.module';
+
+/** The only file that imports every module. ROLE decides whether processors run (worker, all). */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CqrsModule.forRoot(),
+        DatabaseModule,
+        QueueModule,
+        ChainModule,
+        AuthModule,
+        LedgerModule,
+        ClaimsModule,
+        PayoutsModule.register({ workers: config.role !== 'api' }),
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemFilter }],
+    };
+  }
+}

@@ -1,0 +1,158 @@
+import { INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import IORedis from 'ioredis';
+import { Wallet } from 'ethers';
+import { AppModule } from './app.module';
+import { AppConfig, ConfigError } from './config/config';
+import { createProvider } from './platform/chain/chain.service';
+import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
+import { ensureDatabase } from './platform/database/ensure-database';
+import { runMigrations } from './platform/database/data-source';
+import { sendProblem, toProblem } from './platform/errors/problem.filter';
+import { createValidationPipe } from './platform/errors/validation';
+import { redisOptions } from './platform/queue/redis-options';
+
+/** A dependency is missing at boot: one line saying which and how to fix it. */
+export class BootError extends Error {}
+
+const DEV_API_KEY = 'payrail-dev-key';
+const DEV_ADMIN_TOKEN = 'payrail-dev-admin';
+
+function hostPort(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? 6379 : 5432)}`;
+}
+
+function unreachable(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET'].includes(code) ||
+    /timeout|ECONNREFUSED|connect/i.test((err as Error).message ?? '');
+}
+
+/**
+ * Everything that must hold before Nest starts: Postgres reachable (database created, migrations run under
+ * an advisory lock), Redis reachable, the chain id checked, and the dev-only defaults applied only on dev
+ * chains. Returns the finalised config.
+ */
+export async function preflight(config: AppConfig, log: (line: string) => void = (l) => new Logger('Boot').log(l)): Promise<AppConfig> {
+  try {
+    await ensureDatabase(config.databaseUrl);
+  } catch (err) {
+    if (unreachable(err)) {
+      throw new BootError(
+        `Postgres is unreachable at ${hostPort(config.databaseUrl)}: start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL`,
+      );
+    }
+    throw err;
+  }
+  const applied = await runMigrations(config.databaseUrl);
+  if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+
+  const redis = new IORedis({ ...redisOptions(config.redisUrl), lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch {
+    throw new BootError(
+      `Redis is unreachable at ${hostPort(config.redisUrl)}: start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+
+  const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
+  let chainId: number;
+  try {
+    chainId = Number(BigInt((await probe.send('eth_chainId', [])) as string));
+  } catch {
+    throw new BootError(
+      `The chain RPC is unreachable at ${config.chainRpcUrl}: ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
+    );
+  } finally {
+    probe.destroy();
+  }
+  if (config.chainId !== null && config.chainId !== chainId) {
+    throw new ConfigError(`CHAIN_ID: configured ${config.chainId} but the RPC reports ${chainId}`);
+  }
+  return finaliseForChain({ ...config, chainId }, log);
+}
+
+/** Dev defaults only on dev chains; a dev key or missing secrets on a real chain stop boot. */
+export function finaliseForChain(config: AppConfig, log: (line: string) => void): AppConfig {
+  const dev = DEV_CHAIN_IDS.includes(config.chainId!);
+  const out = { ...config };
+  if (!out.treasuryPrivateKey) {
+    if (!dev) throw new ConfigError('TREASURY_PRIVATE_KEY: required on chain ' + config.chainId);
+    out.treasuryPrivateKey = devAccount(0).privateKey;
+    log('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
+  } else if (!dev && isWellKnownDevKey(out.treasuryPrivateKey)) {
+    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain ${config.chainId}`);
+  }
+  if (out.apiKeys.length === 0) {
+    if (!dev) throw new ConfigError('API_KEYS: required on chain ' + config.chainId);
+    out.apiKeys = [{ name: 'dev', secret: DEV_API_KEY }];
+    log(`API_KEYS unset: the dev key "${DEV_API_KEY}" works (dev chains only)`);
+  }
+  if (!out.adminToken) {
+    if (!dev) throw new ConfigError('ADMIN_TOKEN: required on chain ' + config.chainId);
+    out.adminToken = DEV_ADMIN_TOKEN;
+    log(`ADMIN_TOKEN unset: the dev token "${DEV_ADMIN_TOKEN}" works (dev chains only)`);
+  }
+  log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}`);
+  return out;
+}
+
+function logLevels(level: string): LogLevel[] | false {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const map: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+  if (level === 'silent') return false;
+  return order.slice(0, (map[level] ?? 3) + 1);
+}
+
+export interface RunningApp {
+  app: INestApplicationContext;
+  /** http://127.0.0.1:<port> when the HTTP role is on */
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/** Starts the app for its role: HTTP (api, all) and/or processors (worker, all). */
+export async function startApp(config: AppConfig): Promise<RunningApp> {
+  const logger = logLevels(config.logLevel);
+  if (config.role === 'worker') {
+    const ctx = await NestFactory.createApplicationContext(AppModule.register(config), { logger });
+    ctx.enableShutdownHooks();
+    return { app: ctx, url: null, close: () => ctx.close() };
+  }
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
+    rawBody: true,
+    logger,
+  });
+  const errorLogger = new Logger('Errors');
+  app.getHttpAdapter().getInstance().setErrorHandler((err, req, reply) => {
+    const p = toProblem(err, errorLogger);
+    p.instance = req.url.split('?')[0];
+    sendProblem(reply, p);
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Payrail')
+      .setDescription('Pays crypto out exactly once. Errors are RFC 9457 problem+json.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}

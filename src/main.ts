@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { BootError, preflight, startApp } from './bootstrap';
+import { ConfigError, loadConfig } from './config/config';
+import { runMigrations } from './platform/database/data-source';
+import { ensureDatabase } from './platform/database/ensure-database';
+
+/** Entry: ROLE=api|worker|all. `migrate` (argv) only creates the database and runs migrations. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (process.argv[2] === 'migrate') {
+    await ensureDatabase(config.databaseUrl);
+    const applied = await runMigrations(config.databaseUrl);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
+    return;
+  }
+  const running = await startApp(await preflight(config));
+  if (running.url) console.log(`Payrail (${config.role}) listening on ${running.url} — docs at ${running.url}/docs`);
+  else console.log(`Payrail worker started`);
+  let stopping = false;
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      // stop taking work, let active jobs finish (leases protect the rest), exit within 30 s
+      setTimeout(() => process.exit(1), 30_000).unref();
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof BootError) {
+    console.error(`payrail: ${err.message}`);
+  } else {
+    console.error('payrail: failed to start:', err instanceof Error ? err.message : err);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { Accounts, Posting, transfer } from '../ledger/domain/accounts';
+import { LedgerService } from '../ledger/ledger.service';
+import { ClaimStatus } from './domain/claim-status';
+import { ClaimEntity } from './persistence/claim.entity';
+import { ClaimsRepository } from './persistence/claims.repository';
+
+/**
+ * The claims module's exported port: every state change other modules may make to claims, each one a
+ * guarded transition plus its audit event (and ledger journal where money moves), inside the caller's
+ * transaction. Nothing outside this module writes the claims table.
+ */
+@Injectable()
+export class ClaimLifecycle {
+  constructor(
+    private readonly repo: ClaimsRepository,
+    private readonly ledger: LedgerService,
+  ) {}
+
+  find(id: string): Promise<ClaimEntity | null> {
+    return this.repo.findById(id);
+  }
+
+  findByPayout(payoutId: string): Promise<ClaimEntity[]> {
+    return this.repo.findByPayout(payoutId);
+  }
+
+  /** pending (or processing with an expired lease) -> processing under `owner`'s lease. */
+  async lease(claimId: string, owner: string, seconds: number): Promise<ClaimEntity | null> {
+    const moved = await this.repo.transition(
+      [claimId],
+      'processing',
+      { lease_owner: owner, lease_until: new Date(Date.now() + seconds * 1000), attemptsIncrement: true },
+      { from: ['pending', 'processing'], leaseExpiredOrPending: true },
+    );
+    if (moved.length === 0) return null;
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'processing', actor: owner })));
+    return this.repo.findById(claimId);
+  }
+
+  /** processing -> pending: the lease holder gives the claim back before anything was signed. */
+  async release(claimId: string, owner: string, error: string): Promise<void> {
+    const moved = await this.repo.transition(
+      [claimId],
+      'pending',
+      { lease_owner: null, lease_until: null, last_error: error },
+      { leaseOwner: owner },
+    );
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor: owner, detail: { error } })));
+  }
+
+  /** processing -> submitted, only while `owner` holds the lease. Returns how many moved. */
+  async markSubmitted(claimIds: string[], owner: string, payoutId: string, txHash: string, nonce: number): Promise<number> {
+    const moved = await this.repo.transition(
+      claimIds,
+      'submitted',
+      { payout_id: payoutId, tx_hash: txHash, lease_owner: null, lease_until: null, last_error: null },
+      { leaseOwner: owner },
+    );
+    await this.repo.appendEvents(
+      moved.map((m) => ({ claimId: m.id, from: m.from, to: 'submitted', actor: owner, detail: { payoutId, txHash, nonce } })),
+    );
+    return moved.length;
+  }
+
+  /** submitted -> completed for every claim of the payout; returns the claims completed. */
+  async complete(payoutId: string, txHash: string, actor: string, detail: Record<string, unknown>): Promise<ClaimEntity[]> {
+    const claims = await this.repo.findByPayout(payoutId);
+    const moved = await this.repo.transition(
+      claims.map((c) => c.id),
+      'completed',
+      { tx_hash: txHash, processed_at: 'now()' },
+      { from: ['submitted'] },
+    );
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'completed', actor, detail: { txHash, ...detail } })));
+    const ids = new Set(moved.map((m) => m.id));
+    return claims.filter((c) => ids.has(c.id));
+  }
+
+  /**
+   * -> cancelled or failed, with the ledger reversal of the entitlement (payable back to expense:rewards).
+   * Returns the claims moved.
+   */
+  async void(claimIds: string[], to: Extract<ClaimStatus, 'cancelled' | 'failed'>, actor: string, error: string | null): Promise<string[]> {
+    const moved = await this.repo.transition(
+      claimIds,
+      to,
+      { last_error: error, processed_at: 'now()', lease_owner: null, lease_until: null },
+      to === 'cancelled' ? { from: ['pending'] } : {},
+    );
+    for (const m of moved) {
+      const c = (await this.repo.findById(m.id))!;
+      const postings: Posting[] = transfer(
+        Accounts.payable(c.wallet, c.token),
+        Accounts.rewards(c.token),
+        c.token,
+        BigInt(c.amountBase),
+      );
+      await this.ledger.post(`claim-void:${c.id}`, `claim.${to}`, c.id, postings);
+    }
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to, actor, detail: error ? { error } : {} })));
+    return moved.map((m) => m.id);
+  }
+
+  /** Records a non-terminal problem on the claim (shown as lastError), without a state change. */
+  async noteError(claimIds: string[], error: string): Promise<void> {
+    await this.repo.noteError(claimIds, error);
+  }
+
+  /** Committed pending claims older than `olderThanSec` (the outbox sweeper re-enqueues them). */
+  stalePending(olderThanSec: number, limit: number): Promise<string[]> {
+    return this.repo.stalePending(olderThanSec, limit);
+  }
+
+  /** Processing claims whose lease has expired (their worker died). */
+  expiredLeases(limit: number): Promise<string[]> {
+    return this.repo.expiredLeases(limit);
+  }
+}

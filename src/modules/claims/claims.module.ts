@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LedgerModule } from '../ledger/ledger.module';
+import { ClaimsController } from './api/claims.controller';
+import { ClaimLifecycle } from './claim-lifecycle.service';
+import { CancelClaimHandler } from './commands/cancel-claim/cancel-claim.handler';
+import { CreateClaimHandler } from './commands/create-claim/create-claim.handler';
+import { ClaimEntity, ClaimEventEntity } from './persistence/claim.entity';
+import { ClaimsRepository } from './persistence/claims.repository';
+import { GetClaimEventsHandler } from './queries/get-claim-events/get-claim-events.handler';
+import { GetClaimHandler } from './queries/get-claim/get-claim.handler';
+import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ClaimEntity, ClaimEventEntity]), LedgerModule],
+  controllers: [ClaimsController],
+  providers: [
+    ClaimsRepository,
+    ClaimLifecycle,
+    CreateClaimHandler,
+    CancelClaimHandler,
+    GetClaimHandler,
+    ListClaimsHandler,
+    GetClaimEventsHandler,
+  ],
+  exports: [ClaimLifecycle],
+})
+export class ClaimsModule {}

@@ -1,0 +1,70 @@
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { getAddress } from 'ethers';
+import { ChainService } from '../../../../platform/chain/chain.service';
+import { ValidationError } from '../../../../platform/errors/domain-error';
+import { LedgerService } from '../../../ledger/ledger.service';
+import { Accounts, transfer } from '../../../ledger/domain/accounts';
+import { UnknownTokenError } from '../../domain/claim.errors';
+import { toClaimView } from '../../domain/claim.view';
+import { deriveIdempoKey } from '../../domain/idempo-key';
+import { MoneyError, parseAmount } from '../../domain/money';
+import { ClaimCreatedEvent } from '../../events/claim-created.event';
+import { ClaimsRepository } from '../../persistence/claims.repository';
+import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
+
+/**
+ * One claim per entitlement: INSERT ... ON CONFLICT (idempo_key) DO NOTHING, then read back. The claim,
+ * its ledger journal (expense:rewards -> payable) and its first audit event commit together; the payout
+ * job is enqueued only after commit.
+ */
+@CommandHandler(CreateClaimCommand)
+export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
+  constructor(
+    private readonly txHost: TransactionHost,
+    private readonly repo: ClaimsRepository,
+    private readonly ledger: LedgerService,
+    private readonly chain: ChainService,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
+    const token = this.chain.token(cmd.token);
+    if (!token) throw new UnknownTokenError(cmd.token, this.chain.tokenSymbols());
+    let amountBase: bigint;
+    try {
+      amountBase = parseAmount(cmd.amount, token.decimals);
+    } catch (err) {
+      if (err instanceof MoneyError) throw new ValidationError([{ field: 'amount', message: err.message }]);
+      throw err;
+    }
+    const wallet = getAddress(cmd.wallet.toLowerCase());
+    const idempoKey = deriveIdempoKey(wallet, amountBase, token.symbol, cmd.reason);
+
+    const result = await this.txHost.withTransaction(async () => {
+      const inserted = await this.repo.insertIfAbsent({
+        idempoKey,
+        wallet,
+        token: token.symbol,
+        amountBase,
+        decimals: token.decimals,
+        reason: cmd.reason,
+        client: cmd.client,
+      });
+      if (!inserted) return { claim: (await this.repo.findByIdempoKey(idempoKey))!, created: false };
+      await this.ledger.post(
+        `claim:${inserted.id}`,
+        'claim.created',
+        inserted.id,
+        transfer(Accounts.rewards(token.symbol), Accounts.payable(wallet, token.symbol), token.symbol, amountBase),
+      );
+      await this.repo.appendEvents([
+        { claimId: inserted.id, from: null, to: 'pending', actor: cmd.actor, detail: { idempoKey } },
+      ]);
+      return { claim: inserted, created: true };
+    });
+
+    if (result.created) this.events.publish(new ClaimCreatedEvent(result.claim.id));
+    return { claim: toClaimView(result.claim), created: result.created };
+  }
+}

@@ -1,0 +1,25 @@
+/** The claim state machine, in one place. Every UPDATE of claims.status is guarded by `allowedFrom`. */
+export const CLAIM_STATUSES = ['pending', 'processing', 'submitted', 'completed', 'failed', 'cancelled'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+const TRANSITIONS: Record<ClaimStatus, readonly ClaimStatus[]> = {
+  pending: ['processing', 'cancelled'],
+  processing: ['processing', 'submitted', 'pending', 'failed'],
+  submitted: ['completed', 'failed'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: ClaimStatus, to: ClaimStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses a claim may be in for a move to `to` to be legal. */
+export function allowedFrom(to: ClaimStatus): ClaimStatus[] {
+  return CLAIM_STATUSES.filter((from) => TRANSITIONS[from].includes(to));
+}
+
+export function isTerminal(status: ClaimStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}

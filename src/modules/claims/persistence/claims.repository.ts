@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '../../../platform/database/sql';
+import { allowedFrom, ClaimStatus } from '../domain/claim-status';
+import { ClaimEntity, ClaimEventEntity } from './claim.entity';
+
+export interface NewClaim {
+  idempoKey: string;
+  wallet: string;
+  token: string;
+  amountBase: bigint;
+  decimals: number;
+  reason: string;
+  client: string;
+}
+
+export interface ListFilter {
+  wallet?: string;
+  status?: ClaimStatus;
+  limit: number;
+  after?: { createdAt: string; id: string };
+}
+
+const COLUMNS = `id, idempo_key AS "idempoKey", wallet, token, amount_base::text AS "amountBase", decimals, reason,
+  client, status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
+  lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt",
+  processed_at AS "processedAt"`;
+
+/** Every question and state change the domain asks of the claims table, one method each. */
+@Injectable()
+export class ClaimsRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private q<T = ClaimEntity>(sql: string, params: unknown[]): Promise<T[]> {
+    return queryRows<T>(this.txHost.tx, sql, params);
+  }
+
+  /** INSERT ... ON CONFLICT (idempo_key) DO NOTHING: null when the entitlement already has a claim. */
+  async insertIfAbsent(c: NewClaim): Promise<ClaimEntity | null> {
+    const rows = await this.q(
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByIdempoKey(key: string): Promise<ClaimEntity | null> {
+    return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE idempo_key = $1`, [key]))[0] ?? null;
+  }
+
+  async findById(id: string): Promise<ClaimEntity | null> {
+    return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1`, [id]))[0] ?? null;
+  }
+
+  async findByPayout(payoutId: string): Promise<ClaimEntity[]> {
+    return this.q(`SELECT ${COLUMNS} FROM claims WHERE payout_id = $1 ORDER BY created_at, id`, [payoutId]);
+  }
+
+  async list(f: ListFilter): Promise<ClaimEntity[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.wallet) where.push(`wallet = $${params.push(f.wallet)}`);
+    if (f.status) where.push(`status = $${params.push(f.status)}`);
+    if (f.after) {
+      const a = params.push(f.after.createdAt);
+      const b = params.push(f.after.id);
+      where.push(`(created_at, id) < ($${a}::timestamptz, $${b}::uuid)`);
+    }
+    const limit = params.push(f.limit);
+    return this.q(
+      `SELECT ${COLUMNS} FROM claims ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY created_at DESC, id DESC LIMIT $${limit}`,
+      params,
+    );
+  }
+
+  /**
+   * The one guarded state change: moves the claim to `to` only from a status the state machine allows
+   * (and, with `leaseOwner`, only while this owner holds it). Returns the claims moved with their old status.
+   */
+  async transition(
+    ids: string[],
+    to: ClaimStatus,
+    set: Partial<Record<'lease_owner' | 'lease_until' | 'tx_hash' | 'payout_id' | 'last_error' | 'processed_at', unknown>> & {
+      attemptsIncrement?: boolean;
+    } = {},
+    guard: { from?: ClaimStatus[]; leaseOwner?: string; leaseExpiredOrPending?: boolean } = {},
+  ): Promise<{ id: string; from: ClaimStatus }[]> {
+    const params: unknown[] = [ids, to];
+    const sets = [`status = $2`, `updated_at = clock_timestamp()`];
+    const { attemptsIncrement, ...cols } = set;
+    for (const [col, value] of Object.entries(cols)) {
+      if (value === 'now()') sets.push(`${col} = clock_timestamp()`);
+      else sets.push(`${col} = $${params.push(value)}`);
+    }
+    if (attemptsIncrement) sets.push('attempts = attempts + 1');
+    const from = guard.from ?? allowedFrom(to);
+    const conds = [`c.id = ANY($1::uuid[])`, `c.status = ANY($${params.push(from)}::text[])`];
+    if (guard.leaseOwner) conds.push(`c.lease_owner = $${params.push(guard.leaseOwner)}`);
+    if (guard.leaseExpiredOrPending) conds.push(`(c.status = 'pending' OR c.lease_until < clock_timestamp())`);
+    return this.q(
+      `UPDATE claims c SET ${sets.join(', ')}
+         FROM (SELECT id, status FROM claims WHERE id = ANY($1::uuid[]) FOR UPDATE) old
+        WHERE c.id = old.id AND ${conds.join(' AND ')}
+        RETURNING c.id, old.status AS "from"`,
+      params,
+    );
+  }
+
+  async appendEvents(
+    events: { claimId: string; from: string | null; to: string; actor: string; detail?: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (const e of events) {
+      values.push(
+        `($${params.push(e.claimId)}::uuid, $${params.push(e.from)}, $${params.push(e.to)}, $${params.push(e.actor)}, $${params.push(JSON.stringify(e.detail ?? {}))}::jsonb)`,
+      );
+    }
+    await this.q(`INSERT INTO claim_events (claim_id, from_status, to_status, actor, detail) VALUES ${values.join(', ')}`, params);
+  }
+
+  async events(claimId: string): Promise<ClaimEventEntity[]> {
+    return this.q(
+      `SELECT id::text, claim_id AS "claimId", at, from_status AS "fromStatus", to_status AS "toStatus", actor, detail
+         FROM claim_events WHERE claim_id = $1 ORDER BY id`,
+      [claimId],
+    );
+  }
+
+  /** Committed pending claims older than `olderThanSec` (for the outbox sweeper). */
+  async stalePending(olderThanSec: number, limit: number): Promise<string[]> {
+    const rows = await this.q<{ id: string }>(
+      `SELECT id FROM claims WHERE status = 'pending' AND created_at < clock_timestamp() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT $2`,
+      [olderThanSec, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Processing claims whose lease has expired (their worker died). */
+  async expiredLeases(limit: number): Promise<string[]> {
+    const rows = await this.q<{ id: string }>(
+      `SELECT id FROM claims WHERE status = 'processing' AND lease_until < clock_timestamp() ORDER BY lease_until LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async noteError(ids: string[], error: string): Promise<void> {
+    await this.q(`UPDATE claims SET last_error = $2, updated_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, [ids, error]);
+  }
+}

@@ -1,0 +1,15 @@
+import { Query } from '@nestjs/cqrs';
+
+export interface ClaimEventView {
+  at: string;
+  from: string | null;
+  to: string;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export class GetClaimEventsQuery extends Query<ClaimEventView[]> {
+  constructor(readonly claimId: string) {
+    super();
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { ChainService } from '../../platform/chain/chain.service';
+import { RedisClient } from '../../platform/queue/redis.provider';
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+}
+
+@Injectable()
+export class ChainHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly chain: ChainService,
+  ) {}
+
+  async check(key = 'chain') {
+    const s = this.health.check(key);
+    try {
+      const [chainIdHex, block] = await withTimeout(
+        Promise.all([this.chain.provider.send('eth_chainId', []) as Promise<string>, this.chain.provider.getBlockNumber()]),
+        3000,
+      );
+      const chainId = Number(BigInt(chainIdHex));
+      if (chainId !== this.chain.chainId) return s.down({ message: `chainId ${chainId}, expected ${this.chain.chainId}` });
+      return s.up({ chainId, block });
+    } catch (err) {
+      return s.down({ message: `RPC unreachable: ${(err as Error).message.slice(0, 120)}` });
+    }
+  }
+}
+
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly client: RedisClient,
+  ) {}
+
+  async check(key = 'redis') {
+    const s = this.health.check(key);
+    try {
+      await withTimeout(this.client.redis.ping(), 2000);
+      return s.up();
+    } catch (err) {
+      return s.down({ message: (err as Error).message.slice(0, 120) });
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './api/health.controller';
+import { ChainHealthIndicator, RedisHealthIndicator } from './chain.health';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [ChainHealthIndicator, RedisHealthIndicator],
+})
+export class HealthModule {}

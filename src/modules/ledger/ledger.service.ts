@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { assertBalanced, Posting } from './domain/accounts';
+import { LedgerRepository } from './persistence/ledger.repository';
+
+/**
+ * The ledger port other modules use, inside their own transaction (CLS): every money movement is one
+ * journal of >= 2 postings summing to zero per currency, idempotent by a deterministic journal id.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(private readonly repo: LedgerRepository) {}
+
+  /** Posts the journal once; a second call with the same id is a no-op and returns false. */
+  async post(journalId: string, kind: string, ref: string | null, postings: Posting[]): Promise<boolean> {
+    const lines = postings.filter((p) => p.amount !== 0n);
+    if (lines.length === 0) return false;
+    assertBalanced(lines);
+    return this.repo.insertJournal(journalId, kind, ref, lines);
+  }
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ProblemDto } from '../../../platform/errors/problem.dto';
+import { GetPayoutQuery } from '../queries/get-payout/get-payout.query';
+import { PayoutNotFoundError } from '../queries/get-payout/get-payout.handler';
+
+class PayoutDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ type: [String] }) claimIds: string[];
+  @ApiProperty({ example: 'USDC' }) token: string;
+  @ApiProperty() signer: string;
+  @ApiProperty() nonce: number;
+  @ApiProperty({ type: [String], description: 'every hash broadcast for this nonce (replacements included)' }) txHashes: string[];
+  @ApiProperty({ enum: ['submitted', 'confirmed', 'reverted'] }) status: string;
+  @ApiProperty() confirmations: number;
+  @ApiProperty({ nullable: true, type: String }) gasUsed: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) broadcastAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) confirmedAt: string | null;
+}
+
+@ApiTags('payouts')
+@ApiBearerAuth()
+@Controller('v1/payouts')
+export class PayoutsController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A payout: the on-chain transaction (one nonce) that pays one or more claims' })
+  @ApiOkResponse({ type: PayoutDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  get(@Param('id') id: string) {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new PayoutNotFoundError(id.slice(0, 64));
+    return this.queries.execute(new GetPayoutQuery(id.toLowerCase()));
+  }
+}

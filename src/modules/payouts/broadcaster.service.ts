@@ -1,0 +1,59 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { ChainService } from '../../platform/chain/chain.service';
+import { ClaimLifecycle } from '../claims/claim-lifecycle.service';
+import { classifyBroadcastError, rpcErrorMessage } from './domain/rpc-errors';
+import { PayoutEntity } from './persistence/payout.entity';
+import { PayoutsRepository } from './persistence/payouts.repository';
+
+export class BroadcastFailedError extends Error {}
+
+/**
+ * Sends a payout's STORED raw transaction. It never signs: re-sending the same bytes is always safe
+ * (same nonce, same hash), so any number of retries or processes can call it.
+ */
+@Injectable()
+export class Broadcaster {
+  private readonly logger = new Logger('Broadcaster');
+
+  constructor(
+    private readonly chain: ChainService,
+    private readonly payouts: PayoutsRepository,
+    private readonly claims: ClaimLifecycle,
+    private readonly txHost: TransactionHost,
+  ) {}
+
+  async broadcast(payout: PayoutEntity): Promise<void> {
+    // the latest replacement is the last hash; its raw tx is the stored one
+    try {
+      await this.chain.provider.broadcastTransaction(payout.rawTx);
+      await this.payouts.recordBroadcast(payout.id, null);
+      return;
+    } catch (err) {
+      const outcome = classifyBroadcastError(err);
+      if (outcome === 'already-known') {
+        await this.payouts.recordBroadcast(payout.id, null);
+        return;
+      }
+      if (outcome === 'nonce-too-low' && (await this.anyHashKnown(payout))) {
+        // one of our transactions for this nonce is already in a block: the watcher settles it
+        await this.payouts.recordBroadcast(payout.id, null);
+        return;
+      }
+      const message = `${outcome}: ${rpcErrorMessage(err)}`;
+      this.logger.warn(`broadcast of payout ${payout.id} (nonce ${payout.nonce}) failed: ${message}`);
+      await this.txHost.withTransaction(async () => {
+        await this.payouts.recordBroadcast(payout.id, message);
+        await this.claims.noteError(payout.claimIds, message);
+      });
+      throw new BroadcastFailedError(message);
+    }
+  }
+
+  private async anyHashKnown(payout: PayoutEntity): Promise<boolean> {
+    for (const hash of payout.txHashes) {
+      if (await this.chain.provider.getTransactionReceipt(hash)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,129 @@
+import { Inject, Logger } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { randomUUID } from 'node:crypto';
+import { keccak256 } from 'ethers';
+import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { ChainService, ERC20 } from '../../../../platform/chain/chain.service';
+import { NonceAllocator } from '../../../../platform/chain/nonce-allocator';
+import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
+import { ClaimEntity } from '../../../claims/persistence/claim.entity';
+import { Broadcaster } from '../../broadcaster.service';
+import { rpcErrorMessage } from '../../domain/rpc-errors';
+import { PayoutsRepository } from '../../persistence/payouts.repository';
+import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
+
+interface Draft {
+  to: string;
+  value: bigint;
+  data: string;
+  gasLimit: bigint;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+/**
+ * Pays one claim (ARCHITECTURE §1.3-1.4): lease the claim; read fees (outside any transaction); then in ONE
+ * transaction allocate the nonce from Postgres, sign, store the payout with its raw tx and hash, and move
+ * the claim to `submitted` (only while our lease holds). Only after commit, broadcast. A claim already
+ * `submitted` is never signed again: its stored raw tx is re-sent.
+ */
+@CommandHandler(PayClaimCommand)
+export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
+  private readonly logger = new Logger('PayClaim');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly txHost: TransactionHost,
+    private readonly claims: ClaimLifecycle,
+    private readonly payouts: PayoutsRepository,
+    private readonly chain: ChainService,
+    private readonly nonces: NonceAllocator,
+    private readonly broadcaster: Broadcaster,
+  ) {}
+
+  async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
+    const leased = await this.txHost.withTransaction(() => this.claims.lease(cmd.claimId, cmd.worker, this.config.leaseSeconds));
+    if (!leased) return this.resume(cmd.claimId);
+
+    let draft: Draft;
+    try {
+      draft = await this.draft(leased);
+    } catch (err) {
+      const message = `prepare failed: ${rpcErrorMessage(err)}`;
+      await this.txHost.withTransaction(() => this.claims.release(leased.id, cmd.worker, message));
+      throw err;
+    }
+
+    const payout = await this.txHost.withTransaction(async () => {
+      const signer = this.chain.treasury;
+      const nonce = await this.nonces.allocate(signer.address, this.chain.chainId);
+      const rawTx = await signer.signTransaction({
+        type: 2,
+        chainId: this.chain.chainId,
+        nonce,
+        to: draft.to,
+        value: draft.value,
+        data: draft.data,
+        gasLimit: draft.gasLimit,
+        maxFeePerGas: draft.maxFeePerGas,
+        maxPriorityFeePerGas: draft.maxPriorityFeePerGas,
+      });
+      const txHash = keccak256(rawTx);
+      const id = randomUUID();
+      await this.payouts.insert({
+        id,
+        claimIds: [leased.id],
+        token: leased.token,
+        signer: signer.address,
+        chainId: this.chain.chainId,
+        nonce,
+        ...draft,
+        toAddress: draft.to,
+        rawTx,
+        txHash,
+      });
+      const moved = await this.claims.markSubmitted([leased.id], cmd.worker, id, txHash, nonce);
+      if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonce is returned
+      return (await this.payouts.findById(id))!;
+    });
+
+    await this.broadcaster.broadcast(payout);
+    return 'paid';
+  }
+
+  /** The claim was not leasable: finish what an earlier attempt started, or leave it to its owner. */
+  private async resume(claimId: string): Promise<PayClaimOutcome> {
+    const claim = await this.claims.find(claimId);
+    if (!claim) return 'nothing-to-do';
+    if (claim.status === 'submitted' && claim.payoutId) {
+      const payout = await this.payouts.findById(claim.payoutId);
+      if (payout && payout.status === 'submitted') {
+        await this.broadcaster.broadcast(payout);
+        return 'rebroadcast';
+      }
+    }
+    return claim.status === 'processing' ? 'leased-elsewhere' : 'nothing-to-do';
+  }
+
+  private async draft(claim: ClaimEntity): Promise<Draft> {
+    const token = this.chain.token(claim.token);
+    if (!token) throw new Error(`token ${claim.token} is no longer configured`);
+    const fees = await this.chain.provider.getFeeData();
+    const maxPriorityFeePerGas = fees.maxPriorityFeePerGas ?? 1_000_000_000n;
+    const maxFeePerGas = fees.maxFeePerGas ?? (fees.gasPrice ?? 1_000_000_000n) * 2n;
+    const amount = BigInt(claim.amountBase);
+    if (token.address === null) {
+      return { to: claim.wallet, value: amount, data: '0x', gasLimit: 21_000n, maxFeePerGas, maxPriorityFeePerGas };
+    }
+    const data = ERC20.encodeFunctionData('transfer', [claim.wallet, amount]);
+    const estimate = await this.chain.provider.estimateGas({ from: this.chain.treasury.address, to: token.address, data });
+    return { to: token.address, value: 0n, data, gasLimit: (estimate * 13n) / 10n, maxFeePerGas, maxPriorityFeePerGas };
+  }
+}
+
+export class LeaseLostError extends Error {
+  constructor(claimId: string) {
+    super(`lease on claim ${claimId} lost before signing; nothing was sent`);
+  }
+}

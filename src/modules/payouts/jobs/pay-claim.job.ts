@@ -1,0 +1,23 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Queue contract for paying one claim. The job is derived from the committed claim row (outbox): its id
+ * IS the claim id, so BullMQ keeps at most one live job per claim however often it is enqueued.
+ */
+export const PAY_CLAIM_QUEUE = 'claims';
+export const PAY_CLAIM_JOB = 'pay-claim';
+
+export interface PayClaimJobData {
+  claimId: string;
+}
+
+export function payClaimJobId(claimId: string): string {
+  return claimId;
+}
+
+export const PAY_CLAIM_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

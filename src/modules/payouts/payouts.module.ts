@@ -1,0 +1,49 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClaimsModule } from '../claims/claims.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { PayoutsController } from './api/payouts.controller';
+import { Broadcaster } from './broadcaster.service';
+import { PayClaimHandler } from './commands/pay-claim/pay-claim.handler';
+import { SettlePayoutsHandler } from './commands/settle-payouts/settle-payouts.handler';
+import { SweepClaimsHandler } from './commands/sweep/sweep-claims.handler';
+import { EnqueueOnClaimCreatedHandler } from './events/enqueue-on-claim-created.handler';
+import { CHAIN_WATCH_QUEUE } from './jobs/chain-watch.job';
+import { ChainWatchProcessor } from './jobs/chain-watch.processor';
+import { PAY_CLAIM_QUEUE } from './jobs/pay-claim.job';
+import { PayClaimProcessor } from './jobs/pay-claim.processor';
+import { PayoutEntity, SignerEntity } from './persistence/payout.entity';
+import { PayoutsRepository } from './persistence/payouts.repository';
+import { GetPayoutHandler } from './queries/get-payout/get-payout.handler';
+import { TreasuryBootstrap } from './treasury.bootstrap';
+
+@Module({})
+export class PayoutsModule {
+  /** `workers: false` (ROLE=api) registers the queues as producers only: no processor runs. */
+  static register(opts: { workers: boolean }): DynamicModule {
+    const processors: Provider[] = opts.workers ? [PayClaimProcessor, ChainWatchProcessor] : [];
+    return {
+      module: PayoutsModule,
+      imports: [
+        TypeOrmModule.forFeature([PayoutEntity, SignerEntity]),
+        BullModule.registerQueue({ name: PAY_CLAIM_QUEUE }, { name: CHAIN_WATCH_QUEUE }),
+        ClaimsModule,
+        LedgerModule,
+      ],
+      controllers: [PayoutsController],
+      providers: [
+        PayoutsRepository,
+        Broadcaster,
+        TreasuryBootstrap,
+        PayClaimHandler,
+        SettlePayoutsHandler,
+        SweepClaimsHandler,
+        EnqueueOnClaimCreatedHandler,
+        GetPayoutHandler,
+        ...processors,
+      ],
+      exports: [BullModule],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { queryRows } from '../../../platform/database/sql';
+import { PayoutEntity } from './payout.entity';
+
+export interface NewPayout {
+  id: string;
+  claimIds: string[];
+  token: string;
+  signer: string;
+  chainId: number;
+  nonce: number;
+  toAddress: string;
+  value: bigint;
+  data: string;
+  gasLimit: bigint;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  rawTx: string;
+  txHash: string;
+}
+
+export interface MinedReceipt {
+  hash: string;
+  blockNumber: number;
+  blockHash: string;
+  gasUsed: bigint;
+  effectiveGasPrice: bigint;
+  success: boolean;
+}
+
+const COLUMNS = `id, claim_ids AS "claimIds", token, signer, chain_id AS "chainId", nonce::text, to_address AS "toAddress",
+  value::text, data, gas_limit::text AS "gasLimit", max_fee_per_gas::text AS "maxFeePerGas",
+  max_priority_fee_per_gas::text AS "maxPriorityFeePerGas", raw_tx AS "rawTx", tx_hashes AS "txHashes", status,
+  mined_tx_hash AS "minedTxHash", block_number::text AS "blockNumber", block_hash AS "blockHash",
+  gas_used::text AS "gasUsed", effective_gas_price::text AS "effectiveGasPrice", broadcast_attempts AS "broadcastAttempts",
+  last_error AS "lastError", created_at AS "createdAt", broadcast_at AS "broadcastAt", confirmed_at AS "confirmedAt"`;
+
+@Injectable()
+export class PayoutsRepository {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private q<T = PayoutEntity>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return queryRows<T>(this.txHost.tx, sql, params);
+  }
+
+  async insert(p: NewPayout): Promise<void> {
+    await this.q(
+      `INSERT INTO payouts (id, claim_ids, token, signer, chain_id, nonce, to_address, value, data, gas_limit,
+         max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status)
+       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted')`,
+      [p.id, p.claimIds, p.token, p.signer, p.chainId, p.nonce, p.toAddress, p.value.toString(), p.data,
+        p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash],
+    );
+  }
+
+  async findById(id: string): Promise<PayoutEntity | null> {
+    return (await this.q(`SELECT ${COLUMNS} FROM payouts WHERE id = $1`, [id]))[0] ?? null;
+  }
+
+  /** Payouts broadcast (or due to be) and not yet settled, lowest nonce first. */
+  async inFlight(limit: number): Promise<PayoutEntity[]> {
+    return this.q(`SELECT ${COLUMNS} FROM payouts WHERE status = 'submitted' ORDER BY signer, nonce LIMIT $1`, [limit]);
+  }
+
+  async recordBroadcast(id: string, error: string | null): Promise<void> {
+    await this.q(
+      `UPDATE payouts SET broadcast_attempts = broadcast_attempts + 1,
+         broadcast_at = CASE WHEN $2::text IS NULL THEN coalesce(broadcast_at, now()) ELSE broadcast_at END,
+         last_error = $2 WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  /** submitted -> confirmed|reverted, once: returns false when another settler got there first. */
+  async settle(id: string, r: MinedReceipt): Promise<boolean> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE payouts SET status = $2, mined_tx_hash = $3, block_number = $4, block_hash = $5, gas_used = $6,
+         effective_gas_price = $7, confirmed_at = now(), last_error = NULL
+       WHERE id = $1 AND status = 'submitted' AND $3 = ANY(tx_hashes) RETURNING id`,
+      [id, r.success ? 'confirmed' : 'reverted', r.hash, r.blockNumber, r.blockHash, r.gasUsed.toString(), r.effectiveGasPrice.toString()],
+    );
+    return rows.length === 1;
+  }
+}

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../../config/config';
+
+function digest(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/**
+ * API keys and the admin token, held only as SHA-256 digests and compared in constant time
+ * (every key is compared, whatever matched, so timing says nothing about which or whether).
+ */
+@Injectable()
+export class AuthService {
+  private readonly keys: { name: string; hash: Buffer }[];
+  private readonly adminHash: Buffer | null;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.keys = config.apiKeys.map((k) => ({ name: k.name, hash: digest(k.secret) }));
+    this.adminHash = config.adminToken ? digest(config.adminToken) : null;
+  }
+
+  /** The API key's name, or null. */
+  clientFor(secret: string): string | null {
+    const h = digest(secret);
+    let found: string | null = null;
+    for (const k of this.keys) if (timingSafeEqual(k.hash, h) && found === null) found = k.name;
+    return found;
+  }
+
+  isAdmin(token: string): boolean {
+    return this.adminHash !== null && timingSafeEqual(this.adminHash, digest(token));
+  }
+}

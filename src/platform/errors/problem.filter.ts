@@ -1,0 +1,83 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ValidationError } from './domain-error';
+import { Problem, problem, PROBLEM_CONTENT_TYPE } from './problem';
+
+/** Domain error code -> HTTP status. A code not listed here is a 400. */
+const STATUS_BY_CODE: Record<string, number> = {
+  'CLAIM.NOT_FOUND': 404,
+  'PAYOUT.NOT_FOUND': 404,
+  'CLAIM.NOT_CANCELLABLE': 409,
+  'AUTH.UNAUTHORIZED': 401,
+  'AUTH.FORBIDDEN': 403,
+};
+
+function slugOf(code: string): string {
+  return code.toLowerCase().replace(/[._]/g, '-');
+}
+
+/** Maps anything thrown into a problem. Exported so the raw Fastify error handler can share it. */
+export function toProblem(err: unknown, logger: Logger): Problem {
+  if (err instanceof ValidationError) {
+    return problem(400, 'validation', 'The request is invalid.', { code: err.code, errors: err.errors });
+  }
+  if (err instanceof DomainError) {
+    const status = STATUS_BY_CODE[err.code] ?? 400;
+    const extra: Partial<Problem> = { code: err.code };
+    if (err.field) extra.errors = [{ field: err.field, message: err.detail }];
+    return problem(status, slugOf(err.code), err.detail, extra);
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const body = err.getResponse();
+    const detail =
+      typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? err.message);
+    if (typeof body === 'object' && body !== null && 'details' in body) {
+      // Terminus: a failed readiness check, with what is down
+      return problem(status, 'not-ready', 'One or more dependencies are down.', {
+        checks: (body as { details: unknown }).details,
+      } as Partial<Problem>);
+    }
+    return problem(status, `http-${status}`, status >= 500 ? 'Internal error' : detail);
+  }
+  const fastifyErr = err as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyErr?.statusCode === 'number' && fastifyErr.statusCode >= 400 && fastifyErr.statusCode < 500) {
+    // Fastify's own errors (body too large, bad JSON, bad content type): safe, fixed messages.
+    const status = fastifyErr.statusCode;
+    const detail =
+      fastifyErr.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? 'The request body exceeds the 64 KiB limit.'
+        : fastifyErr.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'Content-Type must be application/json.'
+          : status === 400
+            ? 'The request body is not valid JSON.'
+            : 'The request could not be processed.';
+    return problem(status, `http-${status}`, detail);
+  }
+  logger.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : err }, 'unhandled error');
+  return problem(500, 'internal', 'An internal error occurred. It has been logged.');
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem, headers: Record<string, string> = {}): void {
+  void reply.status(p.status).headers({ ...headers, 'content-type': PROBLEM_CONTENT_TYPE }).send(JSON.stringify(p));
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw err;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const req = http.getRequest<FastifyRequest>();
+    const p = toProblem(err, this.logger);
+    p.instance = req.url.split('?')[0];
+    const headers: Record<string, string> = {};
+    if (err instanceof HttpException) {
+      const h = (err.getResponse() as { headers?: Record<string, string> }).headers;
+      if (h) Object.assign(headers, h);
+    }
+    sendProblem(reply, p, headers);
+  }
+}

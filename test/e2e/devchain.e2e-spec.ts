@@ -1,0 +1,191 @@
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-var-requires, @typescript-eslint/no-explicit-any */
+/**
+ * Starts its own devchain (hardhat node, 300 ms interval mining) on a free port with a temp devchain
+ * file, and checks deployment, funding, interval mining, BatchPayout and the reuse/stop lifecycle.
+ */
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Contract, JsonRpcProvider, TransactionReceipt, Wallet, getAddress, parseEther, parseUnits } from 'ethers';
+
+const lib: any = require('../../scripts/devchain-lib');
+
+jest.setTimeout(60_000);
+
+const BLOCK_MS = 300;
+const ONE_BILLION_USDC = 1_000_000_000n * 10n ** 6n;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitReceipt(provider: JsonRpcProvider, hash: string, timeoutMs = 10_000): Promise<TransactionReceipt> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await provider.getTransactionReceipt(hash);
+    if (r) {
+      if (r.status !== 1) throw new Error(`tx ${hash} reverted`);
+      return r;
+    }
+    if (Date.now() > deadline) throw new Error(`tx ${hash} not mined within ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+/** Resolves right after a new block has been mined, so the next tx has a full interval to stay pending. */
+async function nextBlockEdge(provider: JsonRpcProvider): Promise<number> {
+  const start = await provider.getBlockNumber();
+  for (;;) {
+    const n = await provider.getBlockNumber();
+    if (n > start) return n;
+    await sleep(10);
+  }
+}
+
+describe('devchain (hardhat node, interval mining)', () => {
+  let tmpDir: string;
+  let file: string;
+  let port: number;
+  let dc: any;
+  let provider: JsonRpcProvider;
+  let usdc: Contract;
+  let batch: Contract;
+  let accounts: { address: string; privateKey: string }[];
+
+  const wallet = (i: number) => new Wallet(accounts[i].privateKey, provider);
+
+  beforeAll(async () => {
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payrail-devchain-e2e-'));
+    file = path.join(tmpDir, 'devchain.json');
+    port = await freePort();
+    const logFile = path.join(tmpDir, 'node.log');
+    dc = await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file, logFile, log: () => undefined });
+    provider = new JsonRpcProvider(dc.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });
+    const artifacts = lib.compileContracts();
+    usdc = new Contract(dc.info.tokens.USDC.address, artifacts.USDC.abi, provider);
+    batch = new Contract(dc.info.batchPayout, artifacts.BatchPayout.abi, provider);
+    accounts = lib.devAccounts(20);
+  });
+
+  afterAll(async () => {
+    provider?.destroy();
+    await dc?.stop();
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  it('runs chainId 31337 and writes the devchain file', async () => {
+    expect(dc.reused).toBe(false);
+    expect(dc.rpcUrl).toBe(`http://127.0.0.1:${port}`);
+    expect(await provider.send('eth_chainId', [])).toBe('0x7a69');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(written).toEqual(dc.info);
+    expect(written).toMatchObject({ rpcUrl: dc.rpcUrl, chainId: 31337, blockMs: BLOCK_MS, tokens: { USDC: { decimals: 6 } } });
+    expect(written.treasury).toBe(accounts[0].address);
+    expect(getAddress(written.tokens.USDC.address)).toBe(written.tokens.USDC.address); // checksummed
+    expect(getAddress(written.batchPayout)).toBe(written.batchPayout);
+    expect(await provider.getCode(written.tokens.USDC.address)).not.toBe('0x');
+    expect(await provider.getCode(written.batchPayout)).not.toBe('0x');
+  });
+
+  it('has USDC with 6 decimals and 1e9 USDC on each of the 20 dev accounts', async () => {
+    expect(await usdc.decimals()).toBe(6n);
+    expect(await usdc.symbol()).toBe('USDC');
+    expect(await usdc.name()).toBe('USD Coin (dev)');
+    const nodeAccounts: string[] = await provider.send('eth_accounts', []);
+    expect(nodeAccounts.map((a) => getAddress(a))).toEqual(accounts.map((a) => a.address));
+    const balances = await Promise.all(accounts.map((a) => usdc.balanceOf(a.address)));
+    for (const b of balances) expect(b).toBe(ONE_BILLION_USDC);
+    expect(await usdc.totalSupply()).toBe(ONE_BILLION_USDC * 20n);
+  });
+
+  it('mines on an interval: a transfer is pending right after send and mined within a few blocks', async () => {
+    const b0 = await provider.getBlockNumber();
+    await sleep(BLOCK_MS * 3);
+    expect(await provider.getBlockNumber()).toBeGreaterThan(b0); // empty blocks keep coming
+
+    const sender = wallet(1);
+    const to = Wallet.createRandom().address;
+    const amount = parseUnits('12.345678', 6);
+    // Populate (nonce, gas, fees) first so that sending is a single RPC call right after a block edge.
+    const req = await sender.populateTransaction(await usdc.transfer.populateTransaction(to, amount));
+    const edge = await nextBlockEdge(provider);
+    const tx = await sender.sendTransaction(req);
+    expect(await provider.getTransactionReceipt(tx.hash)).toBeNull(); // not automined
+
+    const receipt = await waitReceipt(provider, tx.hash, BLOCK_MS * 10);
+    expect(receipt.blockNumber).toBeGreaterThan(edge);
+    expect(receipt.blockNumber - edge).toBeLessThanOrEqual(3);
+    expect(await usdc.balanceOf(to)).toBe(amount);
+  });
+
+  it('BatchPayout.payout moves exact token amounts to 3 fresh wallets after approve', async () => {
+    const payer = wallet(2);
+    const recipients = [0, 1, 2].map(() => Wallet.createRandom().address);
+    const amounts = [parseUnits('1.000001', 6), parseUnits('250', 6), 7n];
+    const total = amounts.reduce((a, b) => a + b, 0n);
+    const before = await usdc.balanceOf(payer.address);
+
+    // Without allowance the whole batch reverts (nothing is paid).
+    await expect((batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts)).rejects.toThrow();
+
+    const approveTx = await (usdc.connect(payer) as Contract).approve(batch.target, total);
+    await waitReceipt(provider, approveTx.hash);
+    const tx = await (batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts);
+    const receipt = await waitReceipt(provider, tx.hash);
+
+    for (let i = 0; i < 3; i++) expect(await usdc.balanceOf(recipients[i])).toBe(amounts[i]);
+    expect(await usdc.balanceOf(payer.address)).toBe(before - total);
+    expect(await usdc.allowance(payer.address, batch.target)).toBe(0n);
+    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'Paid');
+    expect(paid.map((e) => [e!.args.token, e!.args.to, e!.args.amount])).toEqual(recipients.map((r, i) => [usdc.target, r, amounts[i]]));
+
+    // Length mismatch reverts.
+    await expect((batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts.slice(0, 2))).rejects.toThrow();
+  });
+
+  it('BatchPayout.payoutNative moves exact ETH amounts to 3 fresh wallets', async () => {
+    const payer = wallet(3);
+    const recipients = [0, 1, 2].map(() => Wallet.createRandom().address);
+    const amounts = [parseEther('0.1'), parseEther('1.5'), 1n];
+    const total = amounts.reduce((a, b) => a + b, 0n);
+
+    // msg.value must equal the sum.
+    await expect((batch.connect(payer) as Contract).payoutNative(recipients, amounts, { value: total - 1n })).rejects.toThrow();
+
+    const tx = await (batch.connect(payer) as Contract).payoutNative(recipients, amounts, { value: total });
+    const receipt = await waitReceipt(provider, tx.hash);
+    for (let i = 0; i < 3; i++) expect(await provider.getBalance(recipients[i])).toBe(amounts[i]);
+    expect(await provider.getBalance(batch.target)).toBe(0n);
+    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'Paid');
+    expect(paid).toHaveLength(3);
+    expect(paid.every((e) => e!.args.token === '0x0000000000000000000000000000000000000000')).toBe(true);
+  });
+
+  it('reuses the running node on a second start (same addresses, nothing started)', async () => {
+    const second = await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file, log: () => undefined });
+    expect(second.reused).toBe(true);
+    expect(second.rpcUrl).toBe(dc.rpcUrl);
+    expect(second.info).toEqual(dc.info);
+    await second.stop(); // no-op for a reused chain
+    expect(await lib.isPortOpen('127.0.0.1', port)).toBe(true);
+    expect(await provider.send('eth_chainId', [])).toBe('0x7a69');
+  });
+
+  it('stop() kills the node and closes the port', async () => {
+    const pid: number = dc.pid;
+    await dc.stop();
+    expect(await lib.isPortOpen('127.0.0.1', port)).toBe(false);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+});

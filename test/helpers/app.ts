@@ -1,0 +1,145 @@
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { preflight, RunningApp, startApp } from '../../src/bootstrap';
+import { AppConfig, loadConfig } from '../../src/config/config';
+import { devAccount } from '../../src/platform/chain/dev-accounts';
+
+export const API_KEY = 'e2e-client-secret';
+export const ADMIN_TOKEN = 'e2e-admin-token';
+
+function runEnv(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} unset: run e2e tests through jest (npm test), whose global setup starts the dev chain`);
+  return v;
+}
+
+/**
+ * A slot is a test file's private world: its own database, treasury account (dev account N, funded with
+ * ETH and USDC) and queue prefix. Slots are taken atomically (O_EXCL files), so parallel files never share.
+ */
+export function takeSlot(): number {
+  const dir = runEnv('PAYRAIL_E2E_DIR');
+  for (let n = 1; n < 20; n++) {
+    try {
+      closeSync(openSync(join(dir, `slot-${n}`), 'wx'));
+      return n;
+    } catch {
+      /* taken */
+    }
+  }
+  throw new Error('no free e2e slot (19 dev accounts): too many e2e files in one run');
+}
+
+export interface World {
+  slot: number;
+  env: Record<string, string>;
+  databaseUrl: string;
+  rpcUrl: string;
+  devchain: { tokens: Record<string, { address: string; decimals: number }>; batchPayout: string };
+  treasuryKey: string;
+  treasury: string;
+}
+
+export function newWorld(): World {
+  const slot = takeSlot();
+  const run = runEnv('PAYRAIL_E2E_RUN');
+  const dir = runEnv('PAYRAIL_E2E_DIR');
+  const databaseUrl = `${runEnv('PAYRAIL_E2E_DB_BASE')}/payrail_e2e_${run}_${slot}`;
+  const account = devAccount(slot);
+  const devchainFile = join(dir, 'devchain.json');
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: runEnv('PAYRAIL_E2E_REDIS'),
+    CHAIN_RPC_URL: runEnv('PAYRAIL_E2E_RPC'),
+    DEVCHAIN_FILE: devchainFile,
+    TREASURY_PRIVATE_KEY: account.privateKey,
+    QUEUE_PREFIX: `pr${run}s${slot}`,
+    API_KEYS: `e2e:${API_KEY}`,
+    ADMIN_TOKEN,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL || 'error',
+    CONFIRM_POLL_MS: '250',
+  };
+  return {
+    slot,
+    env,
+    databaseUrl,
+    rpcUrl: env.CHAIN_RPC_URL!,
+    devchain: JSON.parse(readFileSync(devchainFile, 'utf8')),
+    treasuryKey: account.privateKey,
+    treasury: account.address,
+  };
+}
+
+export interface TestApp {
+  url: string;
+  config: AppConfig;
+  running: RunningApp;
+  close(): Promise<void>;
+}
+
+/** Boots the real app in this process (HTTP on a free port, workers per ROLE) on the world's services. */
+export async function bootApp(world: World, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const env = { ...world.env, ...overrides };
+  const config = await preflight(loadConfig(env), () => undefined);
+  const running = await startApp(config);
+  return { url: running.url ?? '', config, running, close: () => running.close() };
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Real HTTP against the app. `auth`: the client key by default, 'admin', or null for none. */
+export async function http<T = any>(
+  app: { url: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { auth?: 'client' | 'admin' | null | string; headers?: Record<string, string>; raw?: string } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const auth = opts.auth === undefined ? 'client' : opts.auth;
+  if (auth === 'client') headers.authorization = `Bearer ${API_KEY}`;
+  else if (auth === 'admin') headers.authorization = `Bearer ${ADMIN_TOKEN}`;
+  else if (typeof auth === 'string') headers.authorization = `Bearer ${auth}`;
+  let payload: string | undefined;
+  if (opts.raw !== undefined) payload = opts.raw;
+  else if (body !== undefined) payload = JSON.stringify(body);
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(app.url + path, { method, headers, body: payload });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** Direct SQL on the world's database, for assertions on row counts and sums. */
+export async function sql<T = any>(world: World, text: string, params: unknown[] = []): Promise<T[]> {
+  const c = new Client({ connectionString: world.databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Polls `fn` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
