@@ -1,6 +1,8 @@
 /** Unit tests live beside the code (*.spec.ts); e2e tests under test/e2e run against real services. */
 const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] };
 module.exports = {
+  testTimeout: 240000,
+  slowTestThreshold: 60,
   projects: [
     {
       displayName: 'unit',
@@ -15,8 +17,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.js',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.js',
-      testTimeout: 240000,
-      slowTestThreshold: 60,
     },
   ],
 };
