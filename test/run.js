@@ -2,7 +2,7 @@
 // `npm test`: the whole suite (unit + e2e on real Postgres, Redis and a dev chain), then a check that the run
 // left no process running and no port held. Exit code: jest's, or 1 when something leaked.
 'use strict';
-const { spawnSync, execSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const net = require('node:net');
 const path = require('node:path');
 
@@ -10,11 +10,9 @@ const root = path.resolve(__dirname, '..');
 const before = new Set(pids());
 
 function pids() {
-  try {
-    return execSync('pgrep -f "hardhat|dist/src/main.js|scripts/start.js"', { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
+  // no shell: a shell's own command line would match the pattern (pgrep skips only itself)
+  const r = spawnSync('pgrep', ['-f', 'payrail-devchain-child|jest-worker|jest/bin/jest|dist/src/main.js'], { encoding: 'utf8' });
+  return (r.stdout || '').split('\n').filter(Boolean).map(Number);
 }
 
 function portOpen(port) {
@@ -28,6 +26,13 @@ function portOpen(port) {
 }
 
 async function main() {
+  // type-check everything (src, tests, migrations): ts-jest transpiles without checking types
+  const tsc = require.resolve('typescript/bin/tsc');
+  const tc = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json'), '--noEmit'], { stdio: 'inherit', cwd: root });
+  if (tc.status !== 0) {
+    console.log('npm test: type check failed');
+    process.exit(tc.status || 1);
+  }
   const jest = require.resolve('jest/bin/jest');
   const args = [jest, '--maxWorkers=2', ...process.argv.slice(2)];
   const t0 = Date.now();
@@ -40,8 +45,13 @@ async function main() {
   });
   process.stderr.write(r.stderr || '');
   // Every chain or app this run started is a child process: none may survive, and the chain's port is free.
-  await new Promise((res) => setTimeout(res, 500));
-  const leaked = pids().filter((p) => !before.has(p) && p !== process.pid);
+  let leaked = [];
+  for (let i = 0; i < 20; i++) {
+    // a stopped chain needs a moment to exit after its port closes
+    leaked = pids().filter((p) => !before.has(p) && p !== process.pid);
+    if (leaked.length === 0) break;
+    await new Promise((res) => setTimeout(res, 250));
+  }
   let port = null;
   try {
     port = JSON.parse(require('node:fs').readFileSync(stateFile, 'utf8')).port;

@@ -125,9 +125,13 @@ export async function http<T = any>(
 /** Direct SQL on the world's database, for assertions on row counts and sums. */
 export async function sql<T = any>(world: World, text: string, params: unknown[] = []): Promise<T[]> {
   const c = new Client({ connectionString: world.databaseUrl });
-  await c.connect();
+  await c.connect().catch((err: Error) => {
+    throw new Error(`${err.message} (connecting to ${world.databaseUrl} for: ${text.slice(0, 80)})`);
+  });
   try {
     return (await c.query(text, params)).rows as T[];
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (in: ${text.slice(0, 120)})`);
   } finally {
     await c.end();
   }

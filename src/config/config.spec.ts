@@ -1,0 +1,224 @@
+import { ConfigError, loadConfig } from './config';
+
+const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+
+/** A minimal valid env: explicit RPC + TOKENS, so no dev chain file is consulted. */
+function env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    CHAIN_RPC_URL: 'http://127.0.0.1:8545',
+    TOKENS: `USDC:${USDC_ADDRESS}:6`,
+    DEVCHAIN_FILE: '/nonexistent/payrail-unit-test/.devchain.json',
+    ...extra,
+  };
+}
+
+function configError(extra: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env(extra));
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw new Error(`expected a ConfigError, got ${String(e)}`);
+  }
+  throw new Error(`expected loadConfig to throw for ${JSON.stringify(extra)}`);
+}
+
+describe('loadConfig', () => {
+  describe('defaults', () => {
+    const c = loadConfig(env());
+
+    it('matches API.md', () => {
+      expect(c.port).toBe(3000);
+      expect(c.role).toBe('all');
+      expect(c.confirmations).toBe(1);
+      expect(c.claimQueueConcurrency).toBe(5);
+      expect(c.rlClaimsPerHourWallet).toBe(60);
+      expect(c.rlPerMinIp).toBe(600);
+      expect(c.rlWebhookPerMin).toBe(100);
+      expect(c.idempotencyTtlHours).toBe(24);
+      expect(c.batchWindowMs).toBe(0);
+      expect(c.batchMax).toBe(200);
+      expect(c.otelEnabled).toBe(false);
+      expect(c.logLevel).toBe('info');
+      expect(c.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/payrail');
+      expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    });
+
+    it('has no secrets configured by default', () => {
+      expect(c.apiKeys).toEqual([]);
+      expect(c.webhookSecrets).toEqual([]);
+      expect(c.adminToken).toBeNull();
+      expect(c.treasuryPrivateKey).toBeNull();
+    });
+
+    it('uses the explicit RPC and not the dev chain', () => {
+      expect(c.chainRpcUrl).toBe('http://127.0.0.1:8545');
+      expect(c.devchain).toBe(false);
+      expect(c.chainId).toBeNull();
+    });
+
+    it('always has ETH (native: 18 decimals, null address) and parses TOKENS', () => {
+      expect(c.tokens.ETH).toEqual({ symbol: 'ETH', address: null, decimals: 18 });
+      expect(c.tokens.USDC).toEqual({ symbol: 'USDC', address: USDC_ADDRESS, decimals: 6 });
+      expect(Object.keys(c.tokens).sort()).toEqual(['ETH', 'USDC']);
+    });
+
+    it('treats empty strings as unset', () => {
+      const e = loadConfig(env({ PORT: '', ROLE: '', LOG_LEVEL: '', CONFIRMATIONS: '', OTEL_ENABLED: '' }));
+      expect(e.port).toBe(3000);
+      expect(e.role).toBe('all');
+      expect(e.logLevel).toBe('info');
+      expect(e.confirmations).toBe(1);
+      expect(e.otelEnabled).toBe(false);
+    });
+  });
+
+  describe('explicit values', () => {
+    it('parses numbers, role, booleans, log level, several tokens, keys', () => {
+      const c = loadConfig(
+        env({
+          PORT: '8080',
+          ROLE: 'worker',
+          CONFIRMATIONS: '3',
+          CLAIM_QUEUE_CONCURRENCY: '16',
+          BATCH_WINDOW_MS: '250',
+          BATCH_MAX: '50',
+          OTEL_ENABLED: 'true',
+          LOG_LEVEL: 'debug',
+          CHAIN_ID: '31337',
+          TOKENS: `USDC:${USDC_ADDRESS}:6, DAI:0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512:18`,
+          API_KEYS: 'alpha:alpha-secret-1,beta:beta:secret:with:colons',
+          TREASURY_PRIVATE_KEY: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+        }),
+      );
+      expect(c.port).toBe(8080);
+      expect(c.role).toBe('worker');
+      expect(c.confirmations).toBe(3);
+      expect(c.claimQueueConcurrency).toBe(16);
+      expect(c.batchWindowMs).toBe(250);
+      expect(c.batchMax).toBe(50);
+      expect(c.otelEnabled).toBe(true);
+      expect(c.logLevel).toBe('debug');
+      expect(c.chainId).toBe(31337);
+      expect(c.tokens.DAI).toEqual({ symbol: 'DAI', address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', decimals: 18 });
+      expect(c.tokens.USDC!.decimals).toBe(6);
+      expect(c.apiKeys).toEqual([
+        { name: 'alpha', secret: 'alpha-secret-1' },
+        { name: 'beta', secret: 'beta:secret:with:colons' },
+      ]);
+      expect(c.treasuryPrivateKey).toBe('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
+    });
+
+    it.each(['false', '0', 'no', 'FALSE'])('OTEL_ENABLED=%s is false', (v) => {
+      expect(loadConfig(env({ OTEL_ENABLED: v })).otelEnabled).toBe(false);
+    });
+
+    it('accepts the boundary port values', () => {
+      expect(loadConfig(env({ PORT: '65535' })).port).toBe(65535);
+    });
+  });
+
+  describe('a bad value throws a one-line ConfigError naming the key', () => {
+    it.each<[string, Record<string, string>]>([
+      ['PORT', { PORT: 'abc' }],
+      ['PORT', { PORT: '70000' }],
+      ['PORT', { PORT: '-1' }],
+      ['PORT', { PORT: '3000.5' }],
+      ['PORT', { PORT: '1e3' }],
+      ['ROLE', { ROLE: 'boss' }],
+      ['CONFIRMATIONS', { CONFIRMATIONS: '0' }],
+      ['CLAIM_QUEUE_CONCURRENCY', { CLAIM_QUEUE_CONCURRENCY: '0' }],
+      ['BATCH_MAX', { BATCH_MAX: '0' }],
+      ['RL_PER_MIN_IP', { RL_PER_MIN_IP: 'lots' }],
+      ['IDEMPOTENCY_TTL_HOURS', { IDEMPOTENCY_TTL_HOURS: '0' }],
+      ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+      ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+      ['REDIS_URL', { REDIS_URL: 'nope' }],
+      ['REDIS_URL', { REDIS_URL: 'http://127.0.0.1:6379' }],
+      ['CHAIN_RPC_URL', { CHAIN_RPC_URL: 'ftp://x' }],
+      ['CHAIN_RPC_URL', { CHAIN_RPC_URL: 'localhost-8545' }],
+      ['CHAIN_ID', { CHAIN_ID: 'mainnet' }],
+      ['TOKENS', { TOKENS: 'USDC:0x12:6' }],
+      ['TOKENS', { TOKENS: `ETH:${USDC_ADDRESS}:18` }],
+      ['TOKENS', { TOKENS: `usdc:${USDC_ADDRESS}:6` }],
+      ['TOKENS', { TOKENS: `USDC:${USDC_ADDRESS}` }],
+      ['TOKENS', { TOKENS: `USDC:${USDC_ADDRESS}:six` }],
+      ['TOKENS', { TOKENS: `USDC:${USDC_ADDRESS}:6:extra` }],
+      ['TREASURY_PRIVATE_KEY', { TREASURY_PRIVATE_KEY: '0x1234' }],
+      ['API_KEYS', { API_KEYS: 'nocolon' }],
+      ['API_KEYS', { API_KEYS: 'a:short' }],
+      ['API_KEYS', { API_KEYS: ':secret-without-name' }],
+      ['API_KEYS', { API_KEYS: 'name-without-secret:' }],
+      ['WEBHOOK_SECRETS', { WEBHOOK_SECRETS: 'nocolon' }],
+      ['QUEUE_PREFIX', { QUEUE_PREFIX: 'bad prefix!' }],
+      ['OTEL_ENABLED', { OTEL_ENABLED: 'maybe' }],
+      ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ])('%s (%j)', (key, extra) => {
+      const err = configError(extra);
+      expect(err.message.startsWith(`${key}:`)).toBe(true);
+      expect(err.message).not.toMatch(/[\r\n]/);
+      expect(err.message.length).toBeGreaterThan(key.length + 2);
+    });
+  });
+
+  describe('error messages never echo a secret', () => {
+    it('API_KEYS: a too-short secret is not echoed (only the key name)', () => {
+      const err = configError({ API_KEYS: 'ci:Zq7xK9p' }); // 7 chars
+      expect(err.message).toMatch(/^API_KEYS:/);
+      expect(err.message).not.toContain('Zq7xK9p');
+      expect(err.message).toContain('ci'); // naming the key is fine and helpful
+    });
+
+    it('API_KEYS=a:short does not echo the secret "short"', () => {
+      // The fixed wording "shorter than 8 characters" contains the substring "short", so check the secret
+      // as it would be echoed: alone in quotes or after the colon.
+      const err = configError({ API_KEYS: 'a:short' });
+      expect(err.message).not.toContain('"short"');
+      expect(err.message).not.toContain(':short');
+      expect(err.message).not.toContain("'short'");
+    });
+
+    it('API_KEYS: an entry without a colon (probably a bare secret) is not echoed', () => {
+      const err = configError({ API_KEYS: 'good:long-enough-secret,Xk29fhQ7sLm3' });
+      expect(err.message).toMatch(/^API_KEYS:/);
+      expect(err.message).not.toContain('Xk29fhQ7sLm3');
+    });
+
+    it('WEBHOOK_SECRETS: a malformed entry is not echoed', () => {
+      const err = configError({ WEBHOOK_SECRETS: 'whsec_Pq81LmZ0' });
+      expect(err.message).toMatch(/^WEBHOOK_SECRETS:/);
+      expect(err.message).not.toContain('Pq81LmZ0');
+    });
+
+    it.each(['0x1234', '0xdeadbeefcafebabe', 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff8Z'])(
+      'TREASURY_PRIVATE_KEY=%s is not echoed',
+      (value) => {
+        const err = configError({ TREASURY_PRIVATE_KEY: value });
+        expect(err.message).toMatch(/^TREASURY_PRIVATE_KEY:/);
+        expect(err.message).not.toContain(value);
+        expect(err.message).not.toContain(value.replace(/^0x/, '').slice(0, 4));
+      },
+    );
+
+    it('DATABASE_URL with a password and a bad scheme does not echo the password', () => {
+      const err = configError({ DATABASE_URL: 'mysql://root:Sup3rS3cretPw@db:3306/payrail' });
+      expect(err.message).toMatch(/^DATABASE_URL:/);
+      expect(err.message).not.toContain('Sup3rS3cretPw');
+    });
+
+    it('REDIS_URL with a password and a bad scheme does not echo the password', () => {
+      const err = configError({ REDIS_URL: 'http://:Sup3rS3cretPw@cache:6379' });
+      expect(err.message).toMatch(/^REDIS_URL:/);
+      expect(err.message).not.toContain('Sup3rS3cretPw');
+    });
+  });
+
+  describe('known deviations (documented; see report)', () => {
+    // KNOWN BUG: int()/bool()/ROLE echo the raw value, so a value containing a newline (e.g. from a quoted
+    // multi-line .env entry) yields a multi-line message, breaking "one clear line naming the key".
+    // Remove `.failing` once config.ts stops echoing raw values verbatim.
+    it.failing('PORT containing a newline still gives a one-line message', () => {
+      const err = configError({ PORT: '80\n80' });
+      expect(err.message).not.toMatch(/[\r\n]/);
+    });
+  });
+});

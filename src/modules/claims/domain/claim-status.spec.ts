@@ -1,0 +1,57 @@
+import { allowedFrom, canTransition, CLAIM_STATUSES, ClaimStatus, isTerminal } from './claim-status';
+
+describe('claim state machine', () => {
+  it('lists exactly the six API.md statuses', () => {
+    expect([...CLAIM_STATUSES].sort()).toEqual(['cancelled', 'completed', 'failed', 'pending', 'processing', 'submitted']);
+  });
+
+  it.each<[ClaimStatus, ClaimStatus]>([
+    ['pending', 'processing'],
+    ['pending', 'cancelled'],
+    ['processing', 'submitted'],
+    ['processing', 'failed'],
+    ['submitted', 'completed'],
+    ['submitted', 'failed'],
+  ])('allows %s -> %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(true);
+  });
+
+  it.each<[ClaimStatus, ClaimStatus]>([
+    ['pending', 'completed'],
+    ['pending', 'submitted'],
+    ['submitted', 'cancelled'],
+    ['submitted', 'pending'],
+    ['submitted', 'processing'],
+    ['processing', 'cancelled'],
+    ['processing', 'completed'],
+  ])('forbids %s -> %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(false);
+  });
+
+  it.each<ClaimStatus>(['completed', 'failed', 'cancelled'])('%s cannot move anywhere', (from) => {
+    for (const to of CLAIM_STATUSES) expect(canTransition(from, to)).toBe(false);
+  });
+
+  it('cancelled is reachable only from pending', () => {
+    expect(allowedFrom('cancelled')).toEqual(['pending']);
+  });
+
+  it('completed is reachable only from submitted', () => {
+    expect(allowedFrom('completed')).toEqual(['submitted']);
+  });
+
+  it('submitted is reachable only from processing', () => {
+    expect(allowedFrom('submitted')).toEqual(['processing']);
+  });
+
+  it('nothing moves back to pending except a processing claim (released lease)', () => {
+    expect(allowedFrom('pending')).toEqual(['processing']);
+  });
+
+  it('terminal statuses are exactly completed, failed and cancelled', () => {
+    expect(CLAIM_STATUSES.filter(isTerminal).sort()).toEqual(['cancelled', 'completed', 'failed']);
+    expect(isTerminal('pending')).toBe(false);
+    expect(isTerminal('processing')).toBe(false);
+    expect(isTerminal('submitted')).toBe(false);
+  });
+});
