@@ -132,12 +132,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     rawBody: true,
     logger,
   });
-  const errorLogger = new Logger('Errors');
-  app.getHttpAdapter().getInstance().setErrorHandler((err, req, reply) => {
-    const p = toProblem(err, errorLogger);
-    p.instance = req.url.split('?')[0];
-    sendProblem(reply, p);
-  });
+
 
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -212,11 +212,11 @@ describe('loadConfig', () => {
     });
   });
 
-  describe('known deviations (documented; see report)', () => {
-    // KNOWN BUG: int()/bool()/ROLE echo the raw value, so a value containing a newline (e.g. from a quoted
+  describe('regressions: cursors that once reached Postgres', () => {
+    // Regression (fixed): int()/bool()/ROLE echo the raw value, so a value containing a newline (e.g. from a quoted
     // multi-line .env entry) yields a multi-line message, breaking "one clear line naming the key".
     // Remove `.failing` once config.ts stops echoing raw values verbatim.
-    it.failing('PORT containing a newline still gives a one-line message', () => {
+    it('PORT containing a newline still gives a one-line message', () => {
       const err = configError({ PORT: '80\n80' });
       expect(err.message).not.toMatch(/[\r\n]/);
     });

@@ -53,10 +53,15 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 type Env = Record<string, string | undefined>;
 
+/** A non-secret value as it may appear in a one-line error: quoted, escaped, truncated. */
+function shown(raw: string): string {
+  return JSON.stringify(raw.length > 40 ? raw.slice(0, 40) + '…' : raw);
+}
+
 function int(env: Env, key: string, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${key}: expected an integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${key}: expected an integer, got ${shown(raw)}`);
   const n = Number(raw.trim());
   if (n < min || n > max) throw new ConfigError(`${key}: must be between ${min} and ${max}, got ${n}`);
   return n;
@@ -67,7 +72,7 @@ function bool(env: Env, key: string, def: boolean): boolean {
   if (raw === undefined || raw === '') return def;
   if (/^(true|1|yes)$/i.test(raw)) return true;
   if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new ConfigError(`${key}: expected true or false, got "${raw}"`);
+  throw new ConfigError(`${key}: expected true or false, got ${shown(raw)}`);
 }
 
 function url(env: Env, key: string, def: string | undefined, protocols: string[]): string | undefined {
@@ -145,7 +150,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 export function loadConfig(env: Env = process.env): AppConfig {
   const role = (env.ROLE || 'all') as Role;
-  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE: must be api, worker or all, got "${role}"`);
+  if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE: must be api, worker or all, got ${shown(role)}`);
   const devchainFile = resolve(env.DEVCHAIN_FILE || '.devchain.json');
   const explicitRpc = url(env, 'CHAIN_RPC_URL', undefined, ['http:', 'https:', 'ws:', 'wss:']);
   const devFile = explicitRpc && env.TOKENS ? null : readDevchainFile(devchainFile);

@@ -166,6 +166,26 @@ describe('claims API contract (validation, auth, not found, cancel)', () => {
     expectProblem(await http(app, 'GET', '/v1/claims?cursor=garbage'), 400, 'cursor');
   });
 
+  it('pages through claims created in the same millisecond without skipping any', async () => {
+    const wallet = freshWallet();
+    const created = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => http(app, 'POST', '/v1/claims', { wallet, token: 'USDC', amount: '0.01', reason: `burst:${i}` })),
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await http(
+        app,
+        'GET',
+        `/v1/claims?wallet=${wallet}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.body.items.map((c) => c.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(30);
+    expect(new Set(seen)).toEqual(new Set(created.map((r) => r.body.id)));
+  });
+
   it('is ready and live, and serves the OpenAPI document', async () => {
     expect((await http(app, 'GET', '/health/live', undefined, { auth: null })).status).toBe(200);
     const ready = await http(app, 'GET', '/health/ready', undefined, { auth: null });

@@ -16,6 +16,22 @@ function slugOf(code: string): string {
   return code.toLowerCase().replace(/[._]/g, '-');
 }
 
+/**
+ * What may be logged of an unexpected error: its class, driver code and a message with SQL, secrets and
+ * stack frames removed (API.md: no stack traces, SQL or secrets in any log line).
+ */
+export function describeSafely(err: unknown): string {
+  if (!(err instanceof Error)) return `non-error value of type ${typeof err}`;
+  const code = (err as { code?: unknown }).code;
+  let message = (err.message.split('\n')[0] ?? '').slice(0, 300);
+  if (/\b(select|insert|update|delete|with)\b[\s\S]*\b(from|into|set|values)\b/i.test(message)) message = '[message with SQL omitted]';
+  message = message
+    .replace(/((?:password|passwd|secret|token|key|authorization)\s*[=:]\s*)\S+/gi, '$1[redacted]')
+    .replace(/0x[0-9a-fA-F]{64}/g, '[redacted-32-bytes]')
+    .replace(/\/\/([^:@/\s]+):([^@/\s]+)@/g, '//$1:[redacted]@');
+  return `${err.name}${typeof code === 'string' || typeof code === 'number' ? ` (${code})` : ''}: ${message}`;
+}
+
 /** Maps anything thrown into a problem. Exported so the raw Fastify error handler can share it. */
 export function toProblem(err: unknown, logger: Logger): Problem {
   if (err instanceof ValidationError) {
@@ -54,7 +70,7 @@ export function toProblem(err: unknown, logger: Logger): Problem {
             : 'The request could not be processed.';
     return problem(status, `http-${status}`, detail);
   }
-  logger.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : err }, 'unhandled error');
+  logger.error(`unhandled error: ${describeSafely(err)}`);
   return problem(500, 'internal', 'An internal error occurred. It has been logged.');
 }
 

@@ -58,7 +58,8 @@ export class ClaimsRepository {
     return this.q(`SELECT ${COLUMNS} FROM claims WHERE payout_id = $1 ORDER BY created_at, id`, [payoutId]);
   }
 
-  async list(f: ListFilter): Promise<ClaimEntity[]> {
+  /** Newest first; each row also carries `cursorAt`, its created_at at full (microsecond) precision. */
+  async list(f: ListFilter): Promise<(ClaimEntity & { cursorAt: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.wallet) where.push(`wallet = $${params.push(f.wallet)}`);
@@ -70,7 +71,8 @@ export class ClaimsRepository {
     }
     const limit = params.push(f.limit);
     return this.q(
-      `SELECT ${COLUMNS} FROM claims ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+         FROM claims ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY created_at DESC, id DESC LIMIT $${limit}`,
       params,
     );

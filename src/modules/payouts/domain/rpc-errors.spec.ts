@@ -89,16 +89,16 @@ describe('classifyBroadcastError', () => {
     });
   });
 
-  describe('known deviations (documented; see report)', () => {
-    // KNOWN BUG: the substring test 'known transaction' also matches "Unknown transaction type: 0x5"
+  describe('regressions: cursors that once reached Postgres', () => {
+    // Regression (fixed): the substring test 'known transaction' also matches "Unknown transaction type: 0x5"
     // (an EDR/alloy rejection), so a transaction the node refused is treated as already in the mempool.
-    it.failing('"Unknown transaction type" is not classified as already-known', () => {
+    it('"Unknown transaction type" is not classified as already-known', () => {
       expect(classifyBroadcastError(new Error('Unknown transaction type: 0x5'))).not.toBe('already-known');
     });
 
-    // KNOWN GAP: Hardhat/EDR (the dev chain) words insufficient funds without the phrase "insufficient funds",
+    // Regression (fixed): Hardhat/EDR (the dev chain) words insufficient funds without the phrase "insufficient funds",
     // so it is labelled 'retry' (the label ends up in payouts/claims lastError).
-    it.failing('Hardhat "Sender doesn\'t have enough funds" is classified insufficient-funds', () => {
+    it('Hardhat "Sender doesn\'t have enough funds" is classified insufficient-funds', () => {
       const hardhat =
         "Sender doesn't have enough funds to send tx. The max upfront cost is: 2100000000000000 and the sender's balance is: 0.";
       expect(classifyBroadcastError(ethersWrapped(hardhat))).toBe('insufficient-funds');

@@ -8,9 +8,9 @@ export function rpcErrorMessage(err: unknown): string {
 
 export function classifyBroadcastError(err: unknown): BroadcastOutcome {
   const m = rpcErrorMessage(err).toLowerCase();
-  if (m.includes('already known') || m.includes('known transaction') || m.includes('already imported')) return 'already-known';
+  if (m.includes('already known') || /(^|[^n])known transaction/.test(m) || m.includes('already imported')) return 'already-known';
   if (m.includes('nonce too low') || m.includes('nonce has already been used')) return 'nonce-too-low';
   if (m.includes('replacement transaction underpriced') || m.includes('replacement fee too low')) return 'underpriced';
-  if (m.includes('insufficient funds')) return 'insufficient-funds';
+  if (m.includes('insufficient funds') || m.includes("doesn't have enough funds")) return 'insufficient-funds';
   return 'retry';
 }

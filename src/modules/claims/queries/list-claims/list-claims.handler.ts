@@ -5,15 +5,24 @@ import { toClaimView } from '../../domain/claim.view';
 import { ClaimsRepository } from '../../persistence/claims.repository';
 import { ClaimPage, ListClaimsQuery } from './list-claims.query';
 
-/** Keyset pagination, newest first; the cursor is opaque base64url of (createdAt, id). */
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Keyset pagination, newest first; the cursor is opaque base64url of (createdAt, id), createdAt at the
+ * database's microsecond precision (a millisecond cursor would skip rows created within the same ms).
+ */
 export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad');
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error('bad');
+    const [createdAt, id] = parsed as [unknown, unknown];
+    if (typeof createdAt !== 'string' || !CURSOR_AT.test(createdAt) || Number.isNaN(Date.parse(createdAt))) throw new Error('bad');
+    if (typeof id !== 'string' || !UUID.test(id)) throw new Error('bad');
     return { createdAt, id };
   } catch {
     throw new ValidationError([{ field: 'cursor', message: 'is not a cursor returned by this API' }]);
@@ -35,7 +44,7 @@ export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
     const last = page[page.length - 1];
     return {
       items: page.map(toClaimView),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(new Date(last.createdAt).toISOString(), last.id) : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.cursorAt, last.id) : null,
     };
   }
 }

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { finaliseForChain } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/config';
+import { devAccount } from '../../src/platform/chain/dev-accounts';
+
+const root = join(__dirname, '..', '..');
+
+/** Runs the real entry point (ts-node, transpile only) and collects its exit code and output. */
+function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
+      cwd: root,
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const base = {
+  CHAIN_RPC_URL: process.env.PAYRAIL_E2E_RPC ?? 'http://127.0.0.1:8545',
+  TOKENS: 'USDC:0x5FbDB2315678afecb367f032d93F642f64180aa3:6',
+  DATABASE_URL: `${process.env.PAYRAIL_E2E_DB_BASE ?? 'postgres://postgres@127.0.0.1:5432'}/payrail_e2e_${process.env.PAYRAIL_E2E_RUN}_boot`,
+  REDIS_URL: process.env.PAYRAIL_E2E_REDIS ?? 'redis://127.0.0.1:6379',
+};
+
+describe('boot refuses clearly, in one line', () => {
+  it('names the key of a bad config value and exits 1', async () => {
+    const r = await runMain({ ...base, CONFIRMATIONS: 'zero' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^payrail: CONFIRMATIONS: /)]);
+  });
+
+  it('says Postgres is unreachable and how to start it', async () => {
+    const r = await runMain({ ...base, DATABASE_URL: 'postgres://postgres@127.0.0.1:1/payrail' });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^payrail: Postgres is unreachable at 127\.0\.0\.1:1: start it \(pg_ctlcluster/);
+  });
+
+  it('says Redis is unreachable and how to start it', async () => {
+    const r = await runMain({ ...base, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^payrail: Redis is unreachable at 127\.0\.0\.1:1: start it \(redis-server/);
+  });
+
+  it('on a non-dev chain, refuses well-known dev keys and requires API keys and an admin token', () => {
+    const cfg = loadConfig({ ...base, TREASURY_PRIVATE_KEY: devAccount(3).privateKey, API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x' });
+    expect(() => finaliseForChain({ ...cfg, chainId: 1 }, () => undefined)).toThrow(/^TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain 1$/);
+    const real = loadConfig({ ...base, TREASURY_PRIVATE_KEY: '0x' + '11'.repeat(32) });
+    expect(() => finaliseForChain({ ...real, chainId: 1 }, () => undefined)).toThrow(/^API_KEYS: required/);
+    expect(() => finaliseForChain({ ...real, apiKeys: [{ name: 'a', secret: 'abcdefgh' }], chainId: 1 }, () => undefined)).toThrow(/^ADMIN_TOKEN: required/);
+    const lines: string[] = [];
+    const dev = finaliseForChain({ ...loadConfig(base), chainId: 31337 }, (l) => lines.push(l));
+    expect(dev.apiKeys).toEqual([{ name: 'dev', secret: 'payrail-dev-key' }]);
+    expect(dev.adminToken).toBe('payrail-dev-admin');
+    expect(dev.treasuryPrivateKey).toBe(devAccount(0).privateKey);
+    expect(lines.join('\n')).not.toContain(devAccount(0).privateKey); // never logs the key
+  });
+});
