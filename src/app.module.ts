@@ -11,6 +11,7 @@ import { AuthModule } from './platform/auth/auth.module';
 import { ChainModule } from './platform/chain/chain.module';
 import { DatabaseModule } from './platform/database/database.module';
 import { ProblemFilter } from './platform/errors/problem.filter';
+import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './platform/queue/queue.module';
 
 /** The only file that imports every module. ROLE decides whether processors run (worker, all). */
@@ -25,6 +26,7 @@ export class AppModule {
         DatabaseModule,
         QueueModule,
         ChainModule,
+        MetricsModule,
         AuthModule,
         LedgerModule,
         ClaimsModule,

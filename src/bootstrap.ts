@@ -57,7 +57,7 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
     await redis.ping();
   } catch {
     throw new BootError(
-      `Redis is unreachable at ${hostPort(config.redisUrl)}: start it (redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL`,
+      `Redis is unreachable at ${hostPort(config.redisUrl)}: start it (redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis) or set REDIS_URL`,
     );
   } finally {
     redis.disconnect();
@@ -84,6 +84,7 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
 export function finaliseForChain(config: AppConfig, log: (line: string) => void): AppConfig {
   const dev = DEV_CHAIN_IDS.includes(config.chainId!);
   const out = { ...config };
+  if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required on chain ${config.chainId} (the dev chain file only configures dev chains)`);
   if (!out.treasuryPrivateKey) {
     if (!dev) throw new ConfigError('TREASURY_PRIVATE_KEY: required on chain ' + config.chainId);
     out.treasuryPrivateKey = devAccount(0).privateKey;

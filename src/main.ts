@@ -6,13 +6,15 @@ import { ensureDatabase } from './platform/database/ensure-database';
 
 /** Entry: ROLE=api|worker|all. `migrate` (argv) only creates the database and runs migrations. */
 async function main(): Promise<void> {
-  const config = loadConfig();
   if (process.argv[2] === 'migrate') {
-    await ensureDatabase(config.databaseUrl);
-    const applied = await runMigrations(config.databaseUrl);
+    // needs only the database: no chain, Redis or secrets
+    const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/payrail';
+    await ensureDatabase(databaseUrl);
+    const applied = await runMigrations(databaseUrl);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
     return;
   }
+  const config = loadConfig();
   const running = await startApp(await preflight(config));
   if (running.url) console.log(`Payrail (${config.role}) listening on ${running.url} — docs at ${running.url}/docs`);
   else console.log(`Payrail worker started`);

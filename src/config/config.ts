@@ -30,6 +30,8 @@ export interface AppConfig {
   devchainFile: string;
   chainId: number | null;
   tokens: Record<string, TokenConfig>;
+  /** true when the token list came from the dev chain file (refused on non-dev chains) */
+  tokensFromDevchain: boolean;
   treasuryPrivateKey: string | null;
   confirmations: number;
   claimQueueConcurrency: number;
@@ -153,7 +155,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE: must be api, worker or all, got ${shown(role)}`);
   const devchainFile = resolve(env.DEVCHAIN_FILE || '.devchain.json');
   const explicitRpc = url(env, 'CHAIN_RPC_URL', undefined, ['http:', 'https:', 'ws:', 'wss:']);
-  const devFile = explicitRpc && env.TOKENS ? null : readDevchainFile(devchainFile);
+  // The dev chain file is read only for the embedded dev chain (no CHAIN_RPC_URL) or when DEVCHAIN_FILE is
+  // named explicitly; a leftover .devchain.json never configures a real chain.
+  const devFile = !explicitRpc || (env.DEVCHAIN_FILE && !env.TOKENS) ? readDevchainFile(devchainFile) : null;
   const chainRpcUrl = explicitRpc ?? devFile?.rpcUrl;
   if (!chainRpcUrl) {
     throw new ConfigError(`CHAIN_RPC_URL: unset and no dev chain file at ${devchainFile} (run "npm run devchain")`);
@@ -184,6 +188,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     devchainFile,
     chainId,
     tokens: parseTokens(env, devFile),
+    tokensFromDevchain: !env.TOKENS && devFile !== null,
     treasuryPrivateKey: key,
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),
     claimQueueConcurrency: int(env, 'CLAIM_QUEUE_CONCURRENCY', 5, 1, 256),

@@ -42,7 +42,7 @@ module.exports = async function globalSetup() {
     await r.connect();
     await r.ping();
     r.disconnect();
-  }, 'redis-server --daemonize yes --port 6379 --save "" --appendonly no');
+  }, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis');
 
   const runId = randomBytes(4).toString('hex');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `payrail-e2e-${runId}-`));

@@ -39,7 +39,6 @@ export class CreateClaimDto {
 
   @ApiProperty({ example: '0.1', description: 'decimal string in token units; never a JSON number' })
   @IsString({ message: 'must be a decimal string such as "0.1"' })
-  @MaxLength(100, { message: 'is too long' })
   amount: string;
 
   @ApiProperty({ example: 'referral:123', minLength: 1, maxLength: 200, description: 'unique per entitlement' })
