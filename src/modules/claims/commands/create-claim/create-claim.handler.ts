@@ -16,7 +16,8 @@ import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
 /**
  * One claim per entitlement: INSERT ... ON CONFLICT (idempo_key) DO NOTHING, then read back. The claim,
  * its ledger journal (expense:rewards -> payable) and its first audit event commit together; the payout
- * job is enqueued only after commit.
+ * job is enqueued only after commit (by ClaimCreatedEvent; a caller that runs this command inside its own
+ * transaction publishes the event itself after committing).
  */
 @CommandHandler(CreateClaimCommand)
 export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
@@ -41,6 +42,8 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     const wallet = getAddress(cmd.wallet.toLowerCase());
     const idempoKey = deriveIdempoKey(wallet, amountBase, token.symbol, cmd.reason);
 
+    // Inside a caller's transaction (e.g. a cycle completing), the caller publishes after ITS commit.
+    const joined = this.txHost.isTransactionActive();
     const result = await this.txHost.withTransaction(async () => {
       const inserted = await this.repo.insertIfAbsent({
         idempoKey,
@@ -64,7 +67,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
       return { claim: inserted, created: true };
     });
 
-    if (result.created) this.events.publish(new ClaimCreatedEvent(result.claim.id));
+    if (result.created && !joined) this.events.publish(new ClaimCreatedEvent(result.claim.id));
     return { claim: toClaimView(result.claim), created: result.created };
   }
 }
