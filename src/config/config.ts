@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 export class ConfigError extends Error {}
 
 export type Role = 'api' | 'worker' | 'all';
+export const CRASH_POINTS = ['after-nonce', 'after-persist', 'after-broadcast', 'after-mined'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export interface TokenConfig {
   symbol: string;
@@ -37,6 +39,12 @@ export interface AppConfig {
   claimQueueConcurrency: number;
   confirmPollMs: number;
   leaseSeconds: number;
+  stuckAfterBlocks: number;
+  maxFeeGwei: number;
+  rpcTimeoutMs: number;
+  queueLockMs: number;
+  /** test-only crash point (refused when NODE_ENV=production) */
+  crashAt: CrashPoint | null;
   apiKeys: { name: string; secret: string }[];
   adminToken: string | null;
   webhookSecrets: { provider: string; secret: string }[];
@@ -148,6 +156,16 @@ function parseTokens(env: Env, devchain: DevchainFile | null): Record<string, To
   return tokens;
 }
 
+function crashPoint(env: Env): CrashPoint | null {
+  const raw = env.PAYRAIL_CRASH_AT;
+  if (!raw) return null;
+  if (!(CRASH_POINTS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`PAYRAIL_CRASH_AT: must be one of ${CRASH_POINTS.join(', ')}`);
+  }
+  if (env.NODE_ENV === 'production') throw new ConfigError('PAYRAIL_CRASH_AT: refused when NODE_ENV=production');
+  return raw as CrashPoint;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -193,7 +211,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),
     claimQueueConcurrency: int(env, 'CLAIM_QUEUE_CONCURRENCY', 5, 1, 256),
     confirmPollMs: int(env, 'CONFIRM_POLL_MS', 1000, 50, 600_000),
-    leaseSeconds: int(env, 'LEASE_SECONDS', 60, 5, 3600),
+    leaseSeconds: int(env, 'LEASE_SECONDS', 60, 2, 3600),
+    stuckAfterBlocks: int(env, 'STUCK_AFTER_BLOCKS', 3, 1, 10_000),
+    maxFeeGwei: int(env, 'MAX_FEE_GWEI', 500, 1, 1_000_000),
+    rpcTimeoutMs: int(env, 'RPC_TIMEOUT_MS', 10_000, 100, 600_000),
+    queueLockMs: int(env, 'QUEUE_LOCK_MS', 30_000, 1000, 600_000),
+    crashAt: crashPoint(env),
     apiKeys,
     adminToken: env.ADMIN_TOKEN || null,
     webhookSecrets: pairs(env, 'WEBHOOK_SECRETS').map((p) => ({ provider: p.left, secret: p.right })),

@@ -49,6 +49,18 @@ export class ClaimLifecycle {
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor: owner, detail: { error } })));
   }
 
+  /** processing -> pending for a claim whose lease expired (its worker died): the sweeper's takeover. */
+  async reclaimExpired(claimId: string): Promise<boolean> {
+    const moved = await this.repo.transition(
+      [claimId],
+      'pending',
+      { lease_owner: null, lease_until: null },
+      { from: ['processing'], leaseExpiredOrPending: true },
+    );
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor: 'sweeper', detail: { reason: 'lease expired' } })));
+    return moved.length > 0;
+  }
+
   /** processing -> submitted, only while `owner` holds the lease. Returns how many moved. */
   async markSubmitted(claimIds: string[], owner: string, payoutId: string, txHash: string, nonce: number): Promise<number> {
     const moved = await this.repo.transition(
@@ -100,6 +112,27 @@ export class ClaimLifecycle {
     }
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to, actor, detail: error ? { error } : {} })));
     return moved.map((m) => m.id);
+  }
+
+  /**
+   * submitted -> pending for every claim of a payout whose nonce was provably consumed by another
+   * transaction (never ours): the claim will get a new payout. Returns the claims moved.
+   */
+  async requeueFromPayout(payoutId: string, actor: string, reason: string): Promise<string[]> {
+    const claims = await this.repo.findByPayout(payoutId);
+    const moved = await this.repo.transition(
+      claims.map((c) => c.id),
+      'pending',
+      { payout_id: null, tx_hash: null, lease_owner: null, lease_until: null, last_error: reason },
+      { from: ['submitted'] },
+    );
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor, detail: { payoutId, reason } })));
+    return moved.map((m) => m.id);
+  }
+
+  /** An audit event without a status change (e.g. a replacement transaction for a submitted claim). */
+  async recordEvent(claimIds: string[], status: ClaimStatus, actor: string, detail: Record<string, unknown>): Promise<void> {
+    await this.repo.appendEvents(claimIds.map((claimId) => ({ claimId, from: status, to: status, actor, detail })));
   }
 
   /** Records a non-terminal problem on the claim (shown as lastError), without a state change. */

@@ -27,19 +27,21 @@ export class Broadcaster {
     // the latest replacement is the last hash; its raw tx is the stored one
     try {
       await this.chain.provider.broadcastTransaction(payout.rawTx);
-      await this.payouts.recordBroadcast(payout.id, null);
+      await this.payouts.recordBroadcast(payout.id, null, await this.head());
       return;
     } catch (err) {
       const outcome = classifyBroadcastError(err);
       if (outcome === 'already-known') {
-        await this.payouts.recordBroadcast(payout.id, null);
+        await this.payouts.recordBroadcast(payout.id, null, await this.head());
         return;
       }
-      if (outcome === 'nonce-too-low' && (await this.anyHashKnown(payout))) {
+      if (outcome === 'nonce-too-low' && (await this.anyHashMined(payout))) {
         // one of our transactions for this nonce is already in a block: the watcher settles it
-        await this.payouts.recordBroadcast(payout.id, null);
+        await this.payouts.recordBroadcast(payout.id, null, await this.head());
         return;
       }
+      // nonce too low and none of ours mined: the watcher decides (with CONFIRMATIONS depth) whether the
+      // nonce went to a foreign transaction; nothing is re-signed here.
       const message = `${outcome}: ${rpcErrorMessage(err)}`;
       this.logger.warn(`broadcast of payout ${payout.id} (nonce ${payout.nonce}) failed: ${message}`);
       await this.txHost.withTransaction(async () => {
@@ -50,7 +52,11 @@ export class Broadcaster {
     }
   }
 
-  private async anyHashKnown(payout: PayoutEntity): Promise<boolean> {
+  private head(): Promise<number | null> {
+    return this.chain.provider.getBlockNumber().catch(() => null);
+  }
+
+  private async anyHashMined(payout: PayoutEntity): Promise<boolean> {
     for (const hash of payout.txHashes) {
       if (await this.chain.provider.getTransactionReceipt(hash)) return true;
     }

@@ -12,11 +12,14 @@ import { EnqueueOnClaimCreatedHandler } from './events/enqueue-on-claim-created.
 import { CHAIN_WATCH_QUEUE } from './jobs/chain-watch.job';
 import { ChainWatchProcessor } from './jobs/chain-watch.processor';
 import { PAY_CLAIM_QUEUE } from './jobs/pay-claim.job';
+import { DEAD_LETTER_QUEUE } from './jobs/dead-letter.job';
 import { PayClaimProcessor } from './jobs/pay-claim.processor';
 import { PayoutEntity, SignerEntity } from './persistence/payout.entity';
 import { PayoutsRepository } from './persistence/payouts.repository';
 import { GetPayoutHandler } from './queries/get-payout/get-payout.handler';
 import { TreasuryBootstrap } from './treasury.bootstrap';
+import { FundsGuard } from './funds-guard.service';
+import { Replacer } from './replacer.service';
 
 @Module({})
 export class PayoutsModule {
@@ -27,7 +30,7 @@ export class PayoutsModule {
       module: PayoutsModule,
       imports: [
         TypeOrmModule.forFeature([PayoutEntity, SignerEntity]),
-        BullModule.registerQueue({ name: PAY_CLAIM_QUEUE }, { name: CHAIN_WATCH_QUEUE }),
+        BullModule.registerQueue({ name: PAY_CLAIM_QUEUE }, { name: CHAIN_WATCH_QUEUE }, { name: DEAD_LETTER_QUEUE }),
         ClaimsModule,
         LedgerModule,
       ],
@@ -35,6 +38,8 @@ export class PayoutsModule {
       providers: [
         PayoutsRepository,
         Broadcaster,
+        Replacer,
+        FundsGuard,
         TreasuryBootstrap,
         PayClaimHandler,
         SettlePayoutsHandler,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
+import { FetchRequest, Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { APP_CONFIG, AppConfig, TokenConfig } from '../../config/config';
 
 export const ERC20 = new Interface([
@@ -24,7 +24,7 @@ export class ChainService implements OnApplicationShutdown {
       throw new Error('chain config not finalised (bootstrap must resolve chainId and treasury key first)');
     }
     this.chainId = config.chainId;
-    this.provider = createProvider(config.chainRpcUrl, config.chainId);
+    this.provider = createProvider(config.chainRpcUrl, config.chainId, config.rpcTimeoutMs);
     this.treasury = new Wallet(config.treasuryPrivateKey, this.provider);
   }
 
@@ -51,6 +51,9 @@ export class ChainService implements OnApplicationShutdown {
   }
 }
 
-export function createProvider(url: string, chainId: number): JsonRpcProvider {
-  return new JsonRpcProvider(url, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 20 });
+/** No response cache (nonces and receipts are polled) and a bounded request time (a hung RPC is an error). */
+export function createProvider(url: string, chainId: number, timeoutMs = 10_000): JsonRpcProvider {
+  const req = new FetchRequest(url);
+  req.timeout = timeoutMs;
+  return new JsonRpcProvider(req, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 20 });
 }

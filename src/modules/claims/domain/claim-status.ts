@@ -5,7 +5,9 @@ export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 const TRANSITIONS: Record<ClaimStatus, readonly ClaimStatus[]> = {
   pending: ['processing', 'cancelled'],
   processing: ['processing', 'submitted', 'pending', 'failed'],
-  submitted: ['completed', 'failed'],
+  // submitted -> pending only on proof that the payout's nonce was consumed by a transaction that is not
+  // ours (ARCHITECTURE §1.6), or an admin requeue of a payout provably never mined
+  submitted: ['completed', 'failed', 'pending'],
   completed: [],
   failed: [],
   cancelled: [],

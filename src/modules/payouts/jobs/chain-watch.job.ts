@@ -6,3 +6,4 @@ export const CHAIN_WATCH_QUEUE = 'chain-watch';
 export const SETTLE_JOB = 'settle-payouts';
 export const SWEEP_JOB = 'sweep-claims';
 export const SWEEP_EVERY_MS = 5000;
+export const SCHEDULER_KEEPER_MS = 5000;

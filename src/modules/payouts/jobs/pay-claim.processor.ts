@@ -1,15 +1,23 @@
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { CommandBus } from '@nestjs/cqrs';
-import { Job } from 'bullmq';
+import { DelayedError, Job, Queue } from 'bullmq';
 import { ClsService } from 'nestjs-cls';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { WORKER_ID } from '../../../platform/queue/worker-id';
-import { PayClaimCommand } from '../commands/pay-claim/pay-claim.command';
+import { PayClaimCommand, PayClaimOutcome } from '../commands/pay-claim/pay-claim.command';
+import { DEAD_LETTER_JOB, DEAD_LETTER_OPTIONS, DEAD_LETTER_QUEUE, DeadLetterData } from './dead-letter.job';
 import { PAY_CLAIM_QUEUE, PayClaimJobData } from './pay-claim.job';
 
-/** Thin adapter: parse the job, dispatch the command. Runs CLAIM_QUEUE_CONCURRENCY jobs at once. */
-@Processor(PAY_CLAIM_QUEUE)
+/** How long a claim waiting for treasury funds sleeps before it is tried again (no attempt spent). */
+export const FUNDS_RETRY_MS = 5000;
+
+/**
+ * Thin adapter: parse the job, dispatch the command. Runs CLAIM_QUEUE_CONCURRENCY jobs at once. A claim
+ * waiting for funds is delayed without spending an attempt; a job that exhausts its attempts is parked
+ * in the dead-letter queue with its reason.
+ */
+@Processor(PAY_CLAIM_QUEUE, { lockDuration: Number(process.env.QUEUE_LOCK_MS || 30_000) })
 export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger('PayClaimProcessor');
 
@@ -18,6 +26,7 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
     private readonly cls: ClsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_ID) private readonly workerId: string,
+    @InjectQueue(DEAD_LETTER_QUEUE) private readonly deadLetters: Queue<DeadLetterData>,
   ) {
     super();
   }
@@ -26,7 +35,25 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.claimQueueConcurrency;
   }
 
-  async process(job: Job<PayClaimJobData>): Promise<string> {
-    return this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`)));
+  async process(job: Job<PayClaimJobData>, token?: string): Promise<PayClaimOutcome> {
+    const outcome = await this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`)));
+    if (outcome === 'waiting-for-funds' && token) {
+      await job.moveToDelayed(Date.now() + FUNDS_RETRY_MS, token);
+      throw new DelayedError();
+    }
+    return outcome;
+  }
+
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<PayClaimJobData> | undefined, err: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const data: DeadLetterData = {
+      claimId: job.data.claimId,
+      reason: err.message.slice(0, 500),
+      attemptsMade: job.attemptsMade,
+      failedAt: new Date().toISOString(),
+    };
+    await this.deadLetters.add(DEAD_LETTER_JOB, data, { ...DEAD_LETTER_OPTIONS, jobId: job.data.claimId }).catch(() => undefined);
+    this.logger.error(`claim ${job.data.claimId} dead-lettered after ${job.attemptsMade} attempts: ${data.reason}`);
   }
 }

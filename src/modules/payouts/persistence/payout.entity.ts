@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type PayoutStatus = 'submitted' | 'confirmed' | 'reverted';
+export type PayoutStatus = 'submitted' | 'confirmed' | 'reverted' | 'dropped';
 
 @Entity('payouts')
 export class PayoutEntity {
@@ -29,6 +29,8 @@ export class PayoutEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'broadcast_at', nullable: true }) broadcastAt: Date | null;
   @Column('timestamptz', { name: 'confirmed_at', nullable: true }) confirmedAt: Date | null;
+  @Column('int', { name: 'last_broadcast_block', nullable: true }) lastBroadcastBlock: number | null;
+  @Column('int') replacements: number;
 }
 
 @Entity('signers')

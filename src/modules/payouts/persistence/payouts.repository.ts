@@ -35,7 +35,8 @@ const COLUMNS = `id, claim_ids AS "claimIds", token, signer, chain_id AS "chainI
   max_priority_fee_per_gas::text AS "maxPriorityFeePerGas", raw_tx AS "rawTx", tx_hashes AS "txHashes", status,
   mined_tx_hash AS "minedTxHash", block_number::text AS "blockNumber", block_hash AS "blockHash",
   gas_used::text AS "gasUsed", effective_gas_price::text AS "effectiveGasPrice", broadcast_attempts AS "broadcastAttempts",
-  last_error AS "lastError", created_at AS "createdAt", broadcast_at AS "broadcastAt", confirmed_at AS "confirmedAt"`;
+  last_error AS "lastError", created_at AS "createdAt", broadcast_at AS "broadcastAt", confirmed_at AS "confirmedAt",
+  last_broadcast_block::int AS "lastBroadcastBlock", replacements`;
 
 @Injectable()
 export class PayoutsRepository {
@@ -64,13 +65,79 @@ export class PayoutsRepository {
     return this.q(`SELECT ${COLUMNS} FROM payouts WHERE status = 'submitted' ORDER BY signer, nonce LIMIT $1`, [limit]);
   }
 
-  async recordBroadcast(id: string, error: string | null): Promise<void> {
+  /** A broadcast attempt: success (error null) stamps broadcast_at once and the block it happened at. */
+  async recordBroadcast(id: string, error: string | null, block: number | null = null): Promise<void> {
     await this.q(
       `UPDATE payouts SET broadcast_attempts = broadcast_attempts + 1,
          broadcast_at = CASE WHEN $2::text IS NULL THEN coalesce(broadcast_at, now()) ELSE broadcast_at END,
+         last_broadcast_block = CASE WHEN $2::text IS NULL THEN coalesce($3::bigint, last_broadcast_block) ELSE last_broadcast_block END,
          last_error = $2 WHERE id = $1`,
-      [id, error],
+      [id, error, block],
     );
+  }
+
+  /**
+   * Stores a replacement (same nonce, higher fees) as the payout's current raw tx and appends its hash.
+   * Guarded by the raw tx it replaces, so two concurrent replacers cannot both win.
+   */
+  async replace(
+    id: string,
+    expectedRawTx: string,
+    r: { rawTx: string; txHash: string; maxFeePerGas: bigint; maxPriorityFeePerGas: bigint; block: number },
+  ): Promise<boolean> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE payouts SET raw_tx = $3, tx_hashes = array_append(tx_hashes, $4), max_fee_per_gas = $5,
+         max_priority_fee_per_gas = $6, last_broadcast_block = $7, replacements = replacements + 1
+       WHERE id = $1 AND status = 'submitted' AND raw_tx = $2 RETURNING id`,
+      [id, expectedRawTx, r.rawTx, r.txHash, r.maxFeePerGas.toString(), r.maxPriorityFeePerGas.toString(), r.block],
+    );
+    return rows.length === 1;
+  }
+
+  /** submitted -> dropped: the nonce was provably consumed by a transaction that is not ours. */
+  async drop(id: string, reason: string): Promise<boolean> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE payouts SET status = 'dropped', last_error = $2 WHERE id = $1 AND status = 'submitted' RETURNING id`,
+      [id, reason],
+    );
+    return rows.length === 1;
+  }
+
+  /** Value committed to unsettled payouts of this signer: token amounts, and ETH for value + max gas. */
+  async inFlightCommitments(signer: string, chainId: number): Promise<{ token: string; amount: string; ethBudget: string }[]> {
+    return this.q(
+      `SELECT token, sum(CASE WHEN token = 'ETH' THEN 0 ELSE coalesce(amounts.total, 0) END)::text AS amount,
+              sum(value + gas_limit * max_fee_per_gas)::text AS "ethBudget"
+         FROM payouts p
+         LEFT JOIN LATERAL (SELECT sum(c.amount_base) AS total FROM claims c WHERE c.id = ANY(p.claim_ids)) amounts ON true
+        WHERE p.signer = $1 AND p.chain_id = $2 AND p.status = 'submitted'
+        GROUP BY token`,
+      [signer, chainId],
+    );
+  }
+
+  async countInFlight(signer: string, chainId: number): Promise<number> {
+    const rows = await this.q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM payouts WHERE signer = $1 AND chain_id = $2 AND status = 'submitted'`,
+      [signer, chainId],
+    );
+    return rows[0]!.n;
+  }
+
+  async setAlert(signer: string, token: string, reason: string | null): Promise<void> {
+    if (reason === null) {
+      await this.q(`DELETE FROM treasury_alerts WHERE signer = $1 AND token = $2`, [signer, token]);
+      return;
+    }
+    await this.q(
+      `INSERT INTO treasury_alerts (signer, token, reason) VALUES ($1, $2, $3)
+       ON CONFLICT (signer, token) DO UPDATE SET reason = EXCLUDED.reason`,
+      [signer, token, reason],
+    );
+  }
+
+  async alerts(): Promise<{ signer: string; token: string; reason: string; since: Date }[]> {
+    return this.q(`SELECT signer, token, reason, since FROM treasury_alerts ORDER BY since`);
   }
 
   /** submitted -> confirmed|reverted, once: returns false when another settler got there first. */

@@ -5,11 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { keccak256 } from 'ethers';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ChainService, ERC20 } from '../../../../platform/chain/chain.service';
+import { crashIf } from '../../../../platform/chain/crash-point';
 import { NonceAllocator } from '../../../../platform/chain/nonce-allocator';
 import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
 import { ClaimEntity } from '../../../claims/persistence/claim.entity';
 import { Broadcaster } from '../../broadcaster.service';
 import { rpcErrorMessage } from '../../domain/rpc-errors';
+import { FundsGuard } from '../../funds-guard.service';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
@@ -22,11 +24,19 @@ interface Draft {
   maxPriorityFeePerGas: bigint;
 }
 
+class InsufficientFundsError extends Error {}
+
+export class LeaseLostError extends Error {
+  constructor(claimId: string) {
+    super(`lease on claim ${claimId} lost before signing; nothing was sent`);
+  }
+}
+
 /**
  * Pays one claim (ARCHITECTURE §1.3-1.4): lease the claim; read fees (outside any transaction); then in ONE
- * transaction allocate the nonce from Postgres, sign, store the payout with its raw tx and hash, and move
- * the claim to `submitted` (only while our lease holds). Only after commit, broadcast. A claim already
- * `submitted` is never signed again: its stored raw tx is re-sent.
+ * transaction allocate the nonce from Postgres, check funds, sign, store the payout with its raw tx and hash,
+ * and move the claim to `submitted` (only while our lease holds). Only after commit, broadcast. A claim
+ * already `submitted` is never signed again: its stored raw tx is re-sent.
  */
 @CommandHandler(PayClaimCommand)
 export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
@@ -40,6 +50,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly chain: ChainService,
     private readonly nonces: NonceAllocator,
     private readonly broadcaster: Broadcaster,
+    private readonly funds: FundsGuard,
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
@@ -50,46 +61,67 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     try {
       draft = await this.draft(leased);
     } catch (err) {
-      const message = `prepare failed: ${rpcErrorMessage(err)}`;
-      await this.txHost.withTransaction(() => this.claims.release(leased.id, cmd.worker, message));
+      await this.giveBack(leased.id, cmd.worker, `prepare failed: ${rpcErrorMessage(err)}`);
       throw err;
     }
 
-    const payout = await this.txHost.withTransaction(async () => {
-      const signer = this.chain.treasury;
-      const nonce = await this.nonces.allocate(signer.address, this.chain.chainId);
-      const rawTx = await signer.signTransaction({
-        type: 2,
-        chainId: this.chain.chainId,
-        nonce,
-        to: draft.to,
-        value: draft.value,
-        data: draft.data,
-        gasLimit: draft.gasLimit,
-        maxFeePerGas: draft.maxFeePerGas,
-        maxPriorityFeePerGas: draft.maxPriorityFeePerGas,
+    const signer = this.chain.treasury;
+    let payout;
+    try {
+      payout = await this.txHost.withTransaction(async () => {
+        const nonce = await this.nonces.allocate(signer.address, this.chain.chainId);
+        crashIf(this.config.crashAt, 'after-nonce');
+        const shortfall = await this.funds.shortfall(leased.token, BigInt(leased.amountBase), draft.value, draft.gasLimit * draft.maxFeePerGas);
+        if (shortfall) throw new InsufficientFundsError(shortfall); // rolls back: the nonce is returned
+        const rawTx = await signer.signTransaction({
+          type: 2,
+          chainId: this.chain.chainId,
+          nonce,
+          to: draft.to,
+          value: draft.value,
+          data: draft.data,
+          gasLimit: draft.gasLimit,
+          maxFeePerGas: draft.maxFeePerGas,
+          maxPriorityFeePerGas: draft.maxPriorityFeePerGas,
+        });
+        const txHash = keccak256(rawTx);
+        const id = randomUUID();
+        await this.payouts.insert({
+          id,
+          claimIds: [leased.id],
+          token: leased.token,
+          signer: signer.address,
+          chainId: this.chain.chainId,
+          nonce,
+          ...draft,
+          toAddress: draft.to,
+          rawTx,
+          txHash,
+        });
+        const moved = await this.claims.markSubmitted([leased.id], cmd.worker, id, txHash, nonce);
+        if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonce is returned
+        return (await this.payouts.findById(id))!;
       });
-      const txHash = keccak256(rawTx);
-      const id = randomUUID();
-      await this.payouts.insert({
-        id,
-        claimIds: [leased.id],
-        token: leased.token,
-        signer: signer.address,
-        chainId: this.chain.chainId,
-        nonce,
-        ...draft,
-        toAddress: draft.to,
-        rawTx,
-        txHash,
-      });
-      const moved = await this.claims.markSubmitted([leased.id], cmd.worker, id, txHash, nonce);
-      if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonce is returned
-      return (await this.payouts.findById(id))!;
-    });
+    } catch (err) {
+      if (err instanceof InsufficientFundsError) {
+        await this.giveBack(leased.id, cmd.worker, err.message);
+        await this.payouts.setAlert(signer.address, leased.token, err.message);
+        this.logger.warn(`claim ${leased.id} waits for funds: ${err.message}`);
+        return 'waiting-for-funds';
+      }
+      if (!(err instanceof LeaseLostError)) await this.giveBack(leased.id, cmd.worker, `sign failed: ${rpcErrorMessage(err)}`);
+      throw err;
+    }
+    await this.payouts.setAlert(signer.address, leased.token, null);
+    crashIf(this.config.crashAt, 'after-persist');
 
     await this.broadcaster.broadcast(payout);
+    crashIf(this.config.crashAt, 'after-broadcast');
     return 'paid';
+  }
+
+  private giveBack(claimId: string, worker: string, reason: string): Promise<void> {
+    return this.txHost.withTransaction(() => this.claims.release(claimId, worker, reason));
   }
 
   /** The claim was not leasable: finish what an earlier attempt started, or leave it to its owner. */
@@ -117,13 +149,8 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       return { to: claim.wallet, value: amount, data: '0x', gasLimit: 21_000n, maxFeePerGas, maxPriorityFeePerGas };
     }
     const data = ERC20.encodeFunctionData('transfer', [claim.wallet, amount]);
-    const estimate = await this.chain.provider.estimateGas({ from: this.chain.treasury.address, to: token.address, data });
-    return { to: token.address, value: 0n, data, gasLimit: (estimate * 13n) / 10n, maxFeePerGas, maxPriorityFeePerGas };
-  }
-}
-
-export class LeaseLostError extends Error {
-  constructor(claimId: string) {
-    super(`lease on claim ${claimId} lost before signing; nothing was sent`);
+    // Fixed cap for a plain ERC-20 transfer (about 51k to a fresh holder): an estimate would revert, and
+    // so fail, whenever the treasury is short, which must make the claim wait instead.
+    return { to: token.address, value: 0n, data, gasLimit: 100_000n, maxFeePerGas, maxPriorityFeePerGas };
   }
 }

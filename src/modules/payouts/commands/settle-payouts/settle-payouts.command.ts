@@ -1,13 +1,20 @@
 import { Command } from '@nestjs/cqrs';
 
-export interface SettleResult {
+export interface WatchResult {
   checked: number;
   settled: number;
   rebroadcast: number;
+  replaced: number;
+  dropped: number;
 }
 
-/** One tick of the chain watcher: settle payouts mined with CONFIRMATIONS depth; re-send unsent ones. */
-export class SettlePayoutsCommand extends Command<SettleResult> {
+/**
+ * One tick of the chain watcher over every unsettled payout: settle the ones mined with CONFIRMATIONS depth
+ * on the canonical chain; re-send the stored raw tx the node does not know (never sent, dropped, reorged
+ * out); replace the ones stuck for STUCK_AFTER_BLOCKS; give back to `pending` the claims of a payout whose
+ * nonce was provably consumed by a foreign transaction.
+ */
+export class SettlePayoutsCommand extends Command<WatchResult> {
   constructor(readonly actor: string) {
     super();
   }

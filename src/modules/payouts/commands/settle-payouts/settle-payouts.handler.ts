@@ -1,25 +1,31 @@
 import { Inject, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
+import { Queue } from 'bullmq';
 import { TransactionReceipt } from 'ethers';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ChainService } from '../../../../platform/chain/chain.service';
+import { crashIf } from '../../../../platform/chain/crash-point';
 import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
 import { Accounts, Posting, transfer } from '../../../ledger/domain/accounts';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Broadcaster } from '../../broadcaster.service';
 import { PayoutSettledEvent } from '../../events/payout-settled.event';
+import { PAY_CLAIM_JOB, PAY_CLAIM_JOB_OPTIONS, PAY_CLAIM_QUEUE, PayClaimJobData, payClaimJobId } from '../../jobs/pay-claim.job';
 import { PayoutEntity } from '../../persistence/payout.entity';
 import { MinedReceipt, PayoutsRepository } from '../../persistence/payouts.repository';
-import { SettlePayoutsCommand, SettleResult } from './settle-payouts.command';
+import { Replacer } from '../../replacer.service';
+import { SettlePayoutsCommand, WatchResult } from './settle-payouts.command';
 
-const BATCH = 200;
-/** A payout with no successful broadcast this long after commit is re-sent from its stored raw tx. */
-const UNSENT_AFTER_MS = 5000;
+const BATCH = 500;
+const PARALLEL = 25;
+/** A payout whose broadcast never succeeded is re-sent this long after it was stored. */
+const UNSENT_AFTER_MS = 3000;
 
 @CommandHandler(SettlePayoutsCommand)
 export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsCommand> {
-  private readonly logger = new Logger('Settle');
+  private readonly logger = new Logger('ChainWatch');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -29,30 +35,67 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     private readonly ledger: LedgerService,
     private readonly chain: ChainService,
     private readonly broadcaster: Broadcaster,
+    private readonly replacer: Replacer,
     private readonly events: EventBus,
+    @InjectQueue(PAY_CLAIM_QUEUE) private readonly queue: Queue<PayClaimJobData>,
   ) {}
 
-  async execute(cmd: SettlePayoutsCommand): Promise<SettleResult> {
+  async execute(cmd: SettlePayoutsCommand): Promise<WatchResult> {
+    const result: WatchResult = { checked: 0, settled: 0, rebroadcast: 0, replaced: 0, dropped: 0 };
     const open = await this.payouts.inFlight(BATCH);
-    if (open.length === 0) return { checked: 0, settled: 0, rebroadcast: 0 };
+    if (open.length === 0) return result;
+    // head first: anything mined at or below it is visible to the receipt queries that follow
     const head = await this.chain.provider.getBlockNumber();
-    let settled = 0;
-    let rebroadcast = 0;
-    await Promise.all(
-      open.map(async (p) => {
-        const receipt = await this.minedReceipt(p);
-        if (!receipt) {
-          if (!p.broadcastAt && Date.now() - new Date(p.createdAt).getTime() > UNSENT_AFTER_MS) {
-            await this.broadcaster.broadcast(p).catch(() => undefined); // error already recorded
-            rebroadcast++;
+    result.checked = open.length;
+    const confirmedNonce = new Map<string, Promise<number>>();
+    const nonceAtDepth = (signer: string) => {
+      if (!confirmedNonce.has(signer)) {
+        const depthBlock = Math.max(0, head - this.config.confirmations + 1);
+        confirmedNonce.set(signer, this.chain.provider.getTransactionCount(signer, depthBlock));
+      }
+      return confirmedNonce.get(signer)!;
+    };
+    for (let i = 0; i < open.length; i += PARALLEL) {
+      await Promise.all(
+        open.slice(i, i + PARALLEL).map(async (p) => {
+          try {
+            const outcome = await this.watch(p, head, nonceAtDepth, cmd.actor);
+            if (outcome) result[outcome]++;
+          } catch (err) {
+            this.logger.warn(`watching payout ${p.id} failed (next tick retries): ${(err as Error).message}`);
           }
-          return;
-        }
-        if (head - receipt.blockNumber + 1 < this.config.confirmations) return;
-        if (await this.settle(p, receipt, cmd.actor)) settled++;
-      }),
-    );
-    return { checked: open.length, settled, rebroadcast };
+        }),
+      );
+    }
+    return result;
+  }
+
+  private async watch(
+    p: PayoutEntity,
+    head: number,
+    nonceAtDepth: (signer: string) => Promise<number>,
+    actor: string,
+  ): Promise<keyof Omit<WatchResult, 'checked'> | null> {
+    const receipt = await this.minedReceipt(p);
+    if (receipt) {
+      if (head - receipt.blockNumber + 1 < this.config.confirmations) return null;
+      const block = await this.chain.provider.getBlock(receipt.blockNumber);
+      if (!block || block.hash !== receipt.blockHash) return null; // reorged: look again next tick
+      crashIf(this.config.crashAt, 'after-mined');
+      return (await this.settle(p, receipt, actor)) ? 'settled' : null;
+    }
+    if (!p.broadcastAt && Date.now() - new Date(p.createdAt).getTime() < UNSENT_AFTER_MS) return null; // its worker is on it
+    if (!(await this.anyKnownToNode(p))) {
+      if ((await nonceAtDepth(p.signer)) > Number(p.nonce)) {
+        return (await this.drop(p, actor)) ? 'dropped' : null;
+      }
+      await this.broadcaster.broadcast(p).catch(() => undefined); // error recorded on the payout
+      return 'rebroadcast';
+    }
+    if (p.lastBroadcastBlock !== null && head - p.lastBroadcastBlock >= this.config.stuckAfterBlocks) {
+      return (await this.replacer.replace(p, head, actor)) ? 'replaced' : null;
+    }
+    return null;
   }
 
   private async minedReceipt(p: PayoutEntity): Promise<TransactionReceipt | null> {
@@ -61,6 +104,28 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       if (r && r.blockNumber !== null) return r;
     }
     return null;
+  }
+
+  private async anyKnownToNode(p: PayoutEntity): Promise<boolean> {
+    for (const hash of p.txHashes) if (await this.chain.provider.getTransaction(hash)) return true;
+    return false;
+  }
+
+  /**
+   * None of our hashes is mined and the nonce is consumed at CONFIRMATIONS depth: it went to a foreign
+   * transaction, so this payout can never be mined. Its claims go back to pending for a new payout.
+   */
+  private async drop(p: PayoutEntity, actor: string): Promise<boolean> {
+    const reason = `nonce ${p.nonce} consumed by a transaction that is not ours; none of ${p.txHashes.length} hash(es) mined`;
+    const requeued = await this.txHost.withTransaction(async () => {
+      if (!(await this.payouts.drop(p.id, reason))) return [];
+      return this.claims.requeueFromPayout(p.id, actor, reason);
+    });
+    for (const claimId of requeued) {
+      await this.queue.add(PAY_CLAIM_JOB, { claimId }, { ...PAY_CLAIM_JOB_OPTIONS, jobId: payClaimJobId(claimId) }).catch(() => undefined);
+    }
+    if (requeued.length) this.logger.warn(`payout ${p.id}: ${reason}; ${requeued.length} claim(s) back to pending`);
+    return requeued.length > 0;
   }
 
   /** Settles once: payout -> confirmed, claims -> completed, settlement and gas journals, all in one commit. */
