@@ -60,7 +60,7 @@ module.exports = {
         mnemonic: HARDHAT_MNEMONIC,
         path: "m/44'/60'/0'/0",
         initialIndex: 0,
-        count: 20,
+        count: 40,
         accountsBalance: "10000000000000000000000", // 10000 ETH
       },
     },

@@ -20,7 +20,7 @@ function runEnv(name: string): string {
  */
 export function takeSlot(): number {
   const dir = runEnv('PAYRAIL_E2E_DIR');
-  for (let n = 1; n < 20; n++) {
+  for (let n = 1; n < 40; n++) {
     try {
       closeSync(openSync(join(dir, `slot-${n}`), 'wx'));
       return n;
@@ -28,7 +28,7 @@ export function takeSlot(): number {
       /* taken */
     }
   }
-  throw new Error('no free e2e slot (19 dev accounts): too many e2e files in one run');
+  throw new Error('no free e2e slot (39 dev accounts): too many e2e files in one run');
 }
 
 export interface World {

@@ -44,6 +44,15 @@ module.exports = async function globalSetup() {
     r.disconnect();
   }, 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis');
 
+  // Tests that run the app as separate processes (crashes, several workers) start the compiled build.
+  const { spawnSync } = require('node:child_process');
+  const root = path.resolve(__dirname, '..', '..');
+  const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+
   const runId = randomBytes(4).toString('hex');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `payrail-e2e-${runId}-`));
   const port = await freePort();

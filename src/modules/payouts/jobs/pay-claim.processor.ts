@@ -17,7 +17,8 @@ export const FUNDS_RETRY_MS = 5000;
  * waiting for funds is delayed without spending an attempt; a job that exhausts its attempts is parked
  * in the dead-letter queue with its reason.
  */
-@Processor(PAY_CLAIM_QUEUE, { lockDuration: Number(process.env.QUEUE_LOCK_MS || 30_000) })
+// Worker options are fixed at decoration: QUEUE_LOCK_MS (validated by config) is read from the environment here.
+@Processor(PAY_CLAIM_QUEUE, { lockDuration: Number(process.env.QUEUE_LOCK_MS || 30_000), stalledInterval: Number(process.env.QUEUE_LOCK_MS || 30_000) })
 export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger('PayClaimProcessor');
 

@@ -48,6 +48,11 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     const head = await this.chain.provider.getBlockNumber();
     result.checked = open.length;
     const confirmedNonce = new Map<string, Promise<number>>();
+    const minedNonce = new Map<string, Promise<number>>();
+    const nextToMine = (signer: string) => {
+      if (!minedNonce.has(signer)) minedNonce.set(signer, this.chain.provider.getTransactionCount(signer, 'latest'));
+      return minedNonce.get(signer)!;
+    };
     const nonceAtDepth = (signer: string) => {
       if (!confirmedNonce.has(signer)) {
         const depthBlock = Math.max(0, head - this.config.confirmations + 1);
@@ -59,7 +64,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       await Promise.all(
         open.slice(i, i + PARALLEL).map(async (p) => {
           try {
-            const outcome = await this.watch(p, head, nonceAtDepth, cmd.actor);
+            const outcome = await this.watch(p, head, nonceAtDepth, nextToMine, cmd.actor);
             if (outcome) result[outcome]++;
           } catch (err) {
             this.logger.warn(`watching payout ${p.id} failed (next tick retries): ${(err as Error).message}`);
@@ -74,6 +79,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     p: PayoutEntity,
     head: number,
     nonceAtDepth: (signer: string) => Promise<number>,
+    nextToMine: (signer: string) => Promise<number>,
     actor: string,
   ): Promise<keyof Omit<WatchResult, 'checked'> | null> {
     const receipt = await this.minedReceipt(p);
@@ -92,7 +98,13 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       await this.broadcaster.broadcast(p).catch(() => undefined); // error recorded on the payout
       return 'rebroadcast';
     }
-    if (p.lastBroadcastBlock !== null && head - p.lastBroadcastBlock >= this.config.stuckAfterBlocks) {
+    // Only the signer's next nonce to mine can be stuck on its own fee; higher nonces wait behind it, and
+    // replacing them would buy nothing.
+    if (
+      p.lastBroadcastBlock !== null &&
+      head - p.lastBroadcastBlock >= this.config.stuckAfterBlocks &&
+      Number(p.nonce) === (await nextToMine(p.signer))
+    ) {
       return (await this.replacer.replace(p, head, actor)) ? 'replaced' : null;
     }
     return null;

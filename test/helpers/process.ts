@@ -1,0 +1,66 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { World } from './app';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js'); // built by the e2e global setup
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  proc: ChildProcess;
+  /** http://127.0.0.1:<port> for api/all roles */
+  url: string;
+  output(): string;
+  /** resolves with the exit code (or signal name) */
+  exited: Promise<number | string>;
+  kill(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Runs the real app (`node dist/src/main.js`) as its own process on the world's services, and resolves
+ * once it says it is up. A process that dies on its own (a crash point) resolves `exited`.
+ */
+export async function spawnApp(world: World, env: Record<string, string> = {}, waitForReady = true): Promise<AppProcess> {
+  const port = env.PORT ?? String(await freePort());
+  const proc = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...world.env, PORT: port, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const app: AppProcess = {
+    proc,
+    url: `http://127.0.0.1:${port}`,
+    output: () => out,
+    exited,
+    kill: (signal = 'SIGTERM') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+  if (waitForReady) {
+    const deadline = Date.now() + 60_000;
+    while (!/listening on|worker started/.test(out)) {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`app exited before it was ready:\n${out}`);
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`app not ready after 60 s:\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return app;
+}
