@@ -51,9 +51,12 @@ export class ChainService implements OnApplicationShutdown {
   }
 }
 
-/** No response cache (nonces and receipts are polled) and a bounded request time (a hung RPC is an error). */
+/**
+ * No response cache (nonces and receipts are polled), a bounded request time (a hung RPC is an error) and
+ * no JSON-RPC batching: one failing or hanging call must not take twenty unrelated ones down with it.
+ */
 export function createProvider(url: string, chainId: number, timeoutMs = 10_000): JsonRpcProvider {
   const req = new FetchRequest(url);
   req.timeout = timeoutMs;
-  return new JsonRpcProvider(req, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 20 });
+  return new JsonRpcProvider(req, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 1 });
 }
