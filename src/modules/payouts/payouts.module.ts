@@ -20,6 +20,8 @@ import { GetPayoutHandler } from './queries/get-payout/get-payout.handler';
 import { TreasuryBootstrap } from './treasury.bootstrap';
 import { FundsGuard } from './funds-guard.service';
 import { Replacer } from './replacer.service';
+import { FundingSync } from './funding-sync.service';
+import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-treasury-status.handler';
 
 @Module({})
 export class PayoutsModule {
@@ -40,6 +42,8 @@ export class PayoutsModule {
         Broadcaster,
         Replacer,
         FundsGuard,
+        FundingSync,
+        GetTreasuryStatusHandler,
         TreasuryBootstrap,
         PayClaimHandler,
         SettlePayoutsHandler,

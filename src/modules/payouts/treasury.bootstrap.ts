@@ -4,13 +4,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClsService } from 'nestjs-cls';
 import { ChainService } from '../../platform/chain/chain.service';
 import { NonceAllocator } from '../../platform/chain/nonce-allocator';
-import { Accounts, transfer } from '../ledger/domain/accounts';
-import { LedgerService } from '../ledger/ledger.service';
+import { FundingSync } from './funding-sync.service';
 
 /**
  * At boot: register the treasury signer with the chain's pending nonce (first time only; afterwards
- * Postgres is the source of truth), and post the treasury's opening balance per token as funding
- * (equity:funding -> treasury), once per signer and token.
+ * Postgres is the source of truth), then book the treasury's funding from the chain (the opening balance
+ * on a fresh database; FundingSync keeps booking top-ups while the app runs).
  */
 @Injectable()
 export class TreasuryBootstrap implements OnApplicationBootstrap {
@@ -19,32 +18,21 @@ export class TreasuryBootstrap implements OnApplicationBootstrap {
   constructor(
     private readonly chain: ChainService,
     private readonly nonces: NonceAllocator,
-    private readonly ledger: LedgerService,
+    private readonly funding: FundingSync,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const address = this.chain.treasury.address;
-    await this.cls.run(() =>
-      this.txHost.withTransaction(async () => {
-        // one booting process at a time decides the opening figures
+    await this.cls.run(async () => {
+      const next = await this.txHost.withTransaction(async () => {
         await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
         const pending = await this.chain.provider.getTransactionCount(address, 'pending');
-        const next = await this.nonces.ensureSigner(address, this.chain.chainId, pending);
-        for (const symbol of this.chain.tokenSymbols()) {
-          const balance = await this.chain.balanceOf(symbol, address);
-          if (balance === 0n) continue;
-          const posted = await this.ledger.post(
-            `funding:opening:${this.chain.chainId}:${address}:${symbol}`,
-            'funding.opening',
-            address,
-            transfer(Accounts.treasury(symbol), Accounts.funding(symbol), symbol, balance),
-          );
-          if (posted) this.logger.log(`opening balance of ${symbol} posted for treasury ${address}`);
-        }
-        this.logger.log(`treasury ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
-      }),
-    );
+        return this.nonces.ensureSigner(address, this.chain.chainId, pending);
+      });
+      await this.funding.sync();
+      this.logger.log(`treasury ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
+    });
   }
 }

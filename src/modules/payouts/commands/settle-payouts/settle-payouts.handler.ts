@@ -16,16 +16,20 @@ import { PAY_CLAIM_JOB, PAY_CLAIM_JOB_OPTIONS, PAY_CLAIM_QUEUE, PayClaimJobData,
 import { PayoutEntity } from '../../persistence/payout.entity';
 import { MinedReceipt, PayoutsRepository } from '../../persistence/payouts.repository';
 import { Replacer } from '../../replacer.service';
+import { FundingSync } from '../../funding-sync.service';
 import { SettlePayoutsCommand, WatchResult } from './settle-payouts.command';
 
 const BATCH = 500;
 const PARALLEL = 25;
 /** A payout whose broadcast never succeeded is re-sent this long after it was stored. */
 const UNSENT_AFTER_MS = 3000;
+/** How often a process looks for treasury top-ups on chain. */
+const FUNDING_SYNC_MS = 3000;
 
 @CommandHandler(SettlePayoutsCommand)
 export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsCommand> {
   private readonly logger = new Logger('ChainWatch');
+  private lastFundingSync = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,6 +40,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     private readonly chain: ChainService,
     private readonly broadcaster: Broadcaster,
     private readonly replacer: Replacer,
+    private readonly funding: FundingSync,
     private readonly events: EventBus,
     @InjectQueue(PAY_CLAIM_QUEUE) private readonly queue: Queue<PayClaimJobData>,
   ) {}
@@ -43,7 +48,13 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
   async execute(cmd: SettlePayoutsCommand): Promise<WatchResult> {
     const result: WatchResult = { checked: 0, settled: 0, rebroadcast: 0, replaced: 0, dropped: 0 };
     const open = await this.payouts.inFlight(BATCH);
-    if (open.length === 0) return result;
+    if (open.length === 0) {
+      if (Date.now() - this.lastFundingSync > FUNDING_SYNC_MS) {
+        this.lastFundingSync = Date.now();
+        await this.funding.sync();
+      }
+      return result;
+    }
     // head first: anything mined at or below it is visible to the receipt queries that follow
     const head = await this.chain.provider.getBlockNumber();
     result.checked = open.length;

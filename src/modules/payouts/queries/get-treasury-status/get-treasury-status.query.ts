@@ -1,0 +1,9 @@
+import { Query } from '@nestjs/cqrs';
+
+export interface TreasuryStatus {
+  signer: string;
+  /** claims of these tokens wait for funds (status pending, not failed) */
+  alerts: { token: string; reason: string; since: string }[];
+}
+
+export class GetTreasuryStatusQuery extends Query<TreasuryStatus> {}
