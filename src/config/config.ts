@@ -43,6 +43,8 @@ export interface AppConfig {
   maxFeeGwei: number;
   rpcTimeoutMs: number;
   queueLockMs: number;
+  payClaimAttempts: number;
+  payClaimBackoffMs: number;
   /** test-only crash point (refused when NODE_ENV=production) */
   crashAt: CrashPoint | null;
   apiKeys: { name: string; secret: string }[];
@@ -216,6 +218,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     maxFeeGwei: int(env, 'MAX_FEE_GWEI', 500, 1, 1_000_000),
     rpcTimeoutMs: int(env, 'RPC_TIMEOUT_MS', 10_000, 100, 600_000),
     queueLockMs: int(env, 'QUEUE_LOCK_MS', 30_000, 1000, 600_000),
+    payClaimAttempts: int(env, 'PAY_CLAIM_ATTEMPTS', 8, 1, 100),
+    payClaimBackoffMs: int(env, 'PAY_CLAIM_BACKOFF_MS', 2000, 10, 3_600_000),
     crashAt: crashPoint(env),
     apiKeys,
     adminToken: env.ADMIN_TOKEN || null,

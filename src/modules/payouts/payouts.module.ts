@@ -4,6 +4,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClaimsModule } from '../claims/claims.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { PayoutsController } from './api/payouts.controller';
+import { AdminController } from './api/admin.controller';
+import { RequeueClaimHandler } from './commands/requeue-claim/requeue-claim.handler';
+import { ResyncNonceHandler } from './commands/resync-nonce/resync-nonce.handler';
+import { RetryDeadLetterHandler } from './commands/retry-dead-letter/retry-dead-letter.handler';
+import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { Broadcaster } from './broadcaster.service';
 import { PayClaimHandler } from './commands/pay-claim/pay-claim.handler';
 import { SettlePayoutsHandler } from './commands/settle-payouts/settle-payouts.handler';
@@ -21,6 +26,7 @@ import { TreasuryBootstrap } from './treasury.bootstrap';
 import { FundsGuard } from './funds-guard.service';
 import { Replacer } from './replacer.service';
 import { FundingSync } from './funding-sync.service';
+import { PaymentQueue } from './jobs/payment-queue';
 import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-treasury-status.handler';
 
 @Module({})
@@ -36,14 +42,19 @@ export class PayoutsModule {
         ClaimsModule,
         LedgerModule,
       ],
-      controllers: [PayoutsController],
+      controllers: [PayoutsController, AdminController],
       providers: [
         PayoutsRepository,
         Broadcaster,
         Replacer,
         FundsGuard,
         FundingSync,
+        PaymentQueue,
         GetTreasuryStatusHandler,
+        RequeueClaimHandler,
+        ResyncNonceHandler,
+        RetryDeadLetterHandler,
+        ListDeadLettersHandler,
         TreasuryBootstrap,
         PayClaimHandler,
         SettlePayoutsHandler,

@@ -45,8 +45,8 @@ describe('claim state machine', () => {
     expect(allowedFrom('submitted')).toEqual(['processing']);
   });
 
-  it('nothing moves back to pending except a processing claim (released lease)', () => {
-    expect(allowedFrom('pending')).toEqual(['processing']);
+  it('only a released lease or a payout whose nonce went to a foreign transaction moves back to pending', () => {
+    expect(allowedFrom('pending')).toEqual(['processing', 'submitted']);
   });
 
   it('terminal statuses are exactly completed, failed and cancelled', () => {

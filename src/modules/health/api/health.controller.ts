@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import { Public } from '../../../platform/auth/auth.guard';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { ChainHealthIndicator, RedisHealthIndicator } from '../chain.health';
+import { TreasuryHealthIndicator } from '../treasury.health';
 
 @ApiTags('health')
 @Public()
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly chain: ChainHealthIndicator,
+    private readonly treasury: TreasuryHealthIndicator,
   ) {}
 
   @Get('live')
@@ -32,6 +34,7 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 3000 }),
       () => this.redis.check('redis'),
       () => this.chain.check('chain'),
+      () => this.treasury.check('treasury'),
     ]);
   }
 }

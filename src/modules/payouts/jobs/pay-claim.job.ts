@@ -15,9 +15,12 @@ export function payClaimJobId(claimId: string): string {
   return claimId;
 }
 
-export const PAY_CLAIM_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 2000 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
+/** Attempts and backoff: PAY_CLAIM_ATTEMPTS (8) and PAY_CLAIM_BACKOFF_MS (2000, exponential). */
+export function payClaimJobOptions(attempts: number, backoffMs: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: backoffMs },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}

@@ -31,6 +31,7 @@ export class PayoutEntity {
   @Column('timestamptz', { name: 'confirmed_at', nullable: true }) confirmedAt: Date | null;
   @Column('int', { name: 'last_broadcast_block', nullable: true }) lastBroadcastBlock: number | null;
   @Column('int') replacements: number;
+  @Column('text', { name: 'cancel_tx_hash', nullable: true }) cancelTxHash: string | null;
 }
 
 @Entity('signers')

@@ -36,7 +36,7 @@ const COLUMNS = `id, claim_ids AS "claimIds", token, signer, chain_id AS "chainI
   mined_tx_hash AS "minedTxHash", block_number::text AS "blockNumber", block_hash AS "blockHash",
   gas_used::text AS "gasUsed", effective_gas_price::text AS "effectiveGasPrice", broadcast_attempts AS "broadcastAttempts",
   last_error AS "lastError", created_at AS "createdAt", broadcast_at AS "broadcastAt", confirmed_at AS "confirmedAt",
-  last_broadcast_block::int AS "lastBroadcastBlock", replacements`;
+  last_broadcast_block::int AS "lastBroadcastBlock", replacements, cancel_tx_hash AS "cancelTxHash"`;
 
 @Injectable()
 export class PayoutsRepository {
@@ -92,6 +92,10 @@ export class PayoutsRepository {
       [id, expectedRawTx, r.rawTx, r.txHash, r.maxFeePerGas.toString(), r.maxPriorityFeePerGas.toString(), r.block],
     );
     return rows.length === 1;
+  }
+
+  async setCancelTx(id: string, hash: string): Promise<void> {
+    await this.q(`UPDATE payouts SET cancel_tx_hash = $2 WHERE id = $1 AND status = 'submitted'`, [id, hash]);
   }
 
   /** submitted -> dropped: the nonce was provably consumed by a transaction that is not ours. */

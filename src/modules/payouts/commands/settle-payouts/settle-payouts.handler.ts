@@ -1,8 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { Queue } from 'bullmq';
 import { TransactionReceipt } from 'ethers';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ChainService } from '../../../../platform/chain/chain.service';
@@ -12,7 +10,7 @@ import { Accounts, Posting, transfer } from '../../../ledger/domain/accounts';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Broadcaster } from '../../broadcaster.service';
 import { PayoutSettledEvent } from '../../events/payout-settled.event';
-import { PAY_CLAIM_JOB, PAY_CLAIM_JOB_OPTIONS, PAY_CLAIM_QUEUE, PayClaimJobData, payClaimJobId } from '../../jobs/pay-claim.job';
+import { PaymentQueue } from '../../jobs/payment-queue';
 import { PayoutEntity } from '../../persistence/payout.entity';
 import { MinedReceipt, PayoutsRepository } from '../../persistence/payouts.repository';
 import { Replacer } from '../../replacer.service';
@@ -25,11 +23,15 @@ const PARALLEL = 25;
 const UNSENT_AFTER_MS = 3000;
 /** How often a process looks for treasury top-ups on chain. */
 const FUNDING_SYNC_MS = 3000;
+/** Blocks a consumed nonce must stay unexplained by any of our hashes before its claims are re-issued. */
+const DROP_GRACE_BLOCKS = 3;
 
 @CommandHandler(SettlePayoutsCommand)
 export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsCommand> {
   private readonly logger = new Logger('ChainWatch');
   private lastFundingSync = 0;
+  /** payout id -> head block when its nonce was first seen consumed with none of its hashes mined */
+  private readonly dropSuspects = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -42,7 +44,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     private readonly replacer: Replacer,
     private readonly funding: FundingSync,
     private readonly events: EventBus,
-    @InjectQueue(PAY_CLAIM_QUEUE) private readonly queue: Queue<PayClaimJobData>,
+    private readonly payments: PaymentQueue,
   ) {}
 
   async execute(cmd: SettlePayoutsCommand): Promise<WatchResult> {
@@ -102,10 +104,22 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       return (await this.settle(p, receipt, actor)) ? 'settled' : null;
     }
     if (!p.broadcastAt && Date.now() - new Date(p.createdAt).getTime() < UNSENT_AFTER_MS) return null; // its worker is on it
-    if (!(await this.anyKnownToNode(p))) {
-      if ((await nonceAtDepth(p.signer)) > Number(p.nonce)) {
-        return (await this.drop(p, actor)) ? 'dropped' : null;
+    // No receipt for any of our hashes; if the nonce is nevertheless consumed at depth, and that still holds
+    // after a grace period and by a second, independent question (the transactions themselves), none of
+    // ours can ever be mined. A lagging or lying RPC must not be enough to re-issue a payment.
+    if ((await nonceAtDepth(p.signer)) > Number(p.nonce)) {
+      if (await this.anyMinedByLookup(p)) return null;
+      const since = this.dropSuspects.get(p.id);
+      if (since === undefined) {
+        this.dropSuspects.set(p.id, head);
+        return null;
       }
+      if (head - since < Math.max(this.config.confirmations, DROP_GRACE_BLOCKS)) return null;
+      this.dropSuspects.delete(p.id);
+      return (await this.drop(p, actor)) ? 'dropped' : null;
+    }
+    this.dropSuspects.delete(p.id);
+    if (!(await this.anyKnownToNode(p))) {
       await this.broadcaster.broadcast(p).catch(() => undefined); // error recorded on the payout
       return 'rebroadcast';
     }
@@ -129,6 +143,15 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     return null;
   }
 
+  /** Any of our hashes in a block, asked through eth_getTransactionByHash (not the receipt). */
+  private async anyMinedByLookup(p: PayoutEntity): Promise<boolean> {
+    for (const hash of p.txHashes) {
+      const tx = await this.chain.provider.getTransaction(hash);
+      if (tx && tx.blockNumber !== null) return true;
+    }
+    return false;
+  }
+
   private async anyKnownToNode(p: PayoutEntity): Promise<boolean> {
     for (const hash of p.txHashes) if (await this.chain.provider.getTransaction(hash)) return true;
     return false;
@@ -140,12 +163,18 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
    */
   private async drop(p: PayoutEntity, actor: string): Promise<boolean> {
     const reason = `nonce ${p.nonce} consumed by a transaction that is not ours; none of ${p.txHashes.length} hash(es) mined`;
+    // an admin requeue's cancelling self-transfer is ours: its gas is booked like a payout's
+    const cancel = p.cancelTxHash ? await this.chain.provider.getTransactionReceipt(p.cancelTxHash) : null;
     const requeued = await this.txHost.withTransaction(async () => {
       if (!(await this.payouts.drop(p.id, reason))) return [];
+      if (cancel) {
+        const gas = cancel.gasUsed * cancel.gasPrice;
+        await this.ledger.post(`payout:${p.id}:cancel-gas`, 'payout.cancel-gas', p.id, transfer(Accounts.gas(), Accounts.treasury('ETH'), 'ETH', gas));
+      }
       return this.claims.requeueFromPayout(p.id, actor, reason);
     });
     for (const claimId of requeued) {
-      await this.queue.add(PAY_CLAIM_JOB, { claimId }, { ...PAY_CLAIM_JOB_OPTIONS, jobId: payClaimJobId(claimId) }).catch(() => undefined);
+      await this.payments.enqueue(claimId).catch(() => undefined); // the sweeper retries a lost enqueue
     }
     if (requeued.length) this.logger.warn(`payout ${p.id}: ${reason}; ${requeued.length} claim(s) back to pending`);
     return requeued.length > 0;

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Queue } from 'bullmq';
 import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
-import { PAY_CLAIM_JOB, PAY_CLAIM_JOB_OPTIONS, PAY_CLAIM_QUEUE, PayClaimJobData, payClaimJobId } from '../../jobs/pay-claim.job';
+import { PaymentQueue } from '../../jobs/payment-queue';
 import { SweepClaimsCommand } from './sweep-claims.command';
 import { DEAD_LETTER_QUEUE, DeadLetterData } from '../../jobs/dead-letter.job';
 
@@ -14,7 +14,7 @@ export class SweepClaimsHandler implements ICommandHandler<SweepClaimsCommand> {
   constructor(
     private readonly txHost: TransactionHost,
     private readonly claims: ClaimLifecycle,
-    @InjectQueue(PAY_CLAIM_QUEUE) private readonly queue: Queue<PayClaimJobData>,
+    private readonly payments: PaymentQueue,
     @InjectQueue(DEAD_LETTER_QUEUE) private readonly deadLetters: Queue<DeadLetterData>,
   ) {}
 
@@ -25,15 +25,14 @@ export class SweepClaimsHandler implements ICommandHandler<SweepClaimsCommand> {
     const ids = await this.claims.stalePending(PENDING_OLDER_THAN_SEC, 500);
     let requeued = 0;
     for (const claimId of ids) {
-      const jobId = payClaimJobId(claimId);
       if (await this.deadLetters.getJob(claimId)) continue; // parked for an operator: retried via the admin API
-      const existing = await this.queue.getJob(jobId);
+      const existing = await this.payments.job(claimId);
       if (existing) {
         const state = await existing.getState();
         if (state !== 'completed' && state !== 'failed') continue; // live job: leave it
         await existing.remove();
       }
-      await this.queue.add(PAY_CLAIM_JOB, { claimId }, { ...PAY_CLAIM_JOB_OPTIONS, jobId });
+      await this.payments.enqueue(claimId);
       requeued++;
     }
     return { requeued };

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { AdminOnly } from '../../../platform/auth/auth.guard';
+import { ProblemDto } from '../../../platform/errors/problem.dto';
+import { ClaimNotFoundError } from '../../claims/domain/claim.errors';
+import { RequeueClaimCommand } from '../commands/requeue-claim/requeue-claim.command';
+import { ResyncNonceCommand } from '../commands/resync-nonce/resync-nonce.command';
+import { RetryDeadLetterCommand } from '../commands/retry-dead-letter/retry-dead-letter.command';
+import { SignerNotFoundError } from '../domain/admin.errors';
+import { ListDeadLettersQuery } from '../queries/list-dead-letters/list-dead-letters.query';
+
+class DeadLetterDto {
+  @ApiProperty({ description: 'the claim id' }) jobId: string;
+  @ApiProperty({ format: 'uuid' }) claimId: string;
+  @ApiProperty({ example: 'retry: timeout' }) reason: string;
+  @ApiProperty() attemptsMade: number;
+  @ApiProperty({ format: 'date-time' }) failedAt: string;
+}
+
+class RequeueDto {
+  @ApiProperty({ format: 'uuid' }) claimId: string;
+  @ApiProperty({ enum: ['enqueued', 'cancel-broadcast'] }) action: string;
+  @ApiPropertyOptional() cancelTxHash?: string;
+}
+
+class ResyncBodyDto {
+  @ApiPropertyOptional({ default: false, description: 'resync even with payouts in flight (their nonces may be reused: know why)' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+}
+
+class ResyncDto {
+  @ApiProperty() address: string;
+  @ApiProperty() previous: number;
+  @ApiProperty() next: number;
+  @ApiProperty() inFlight: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@AdminOnly()
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'missing or invalid admin token' })
+@ApiForbiddenResponse({ type: ProblemDto, description: 'an API key instead of the admin token' })
+@Controller('v1/admin')
+export class AdminController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('dlq')
+  @ApiOperation({ summary: 'Dead-lettered payment jobs (attempts exhausted), with their reason' })
+  @ApiOkResponse({ type: [DeadLetterDto] })
+  dlq() {
+    return this.queries.execute(new ListDeadLettersQuery());
+  }
+
+  @Post('dlq/:jobId/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Give a dead-lettered claim a fresh payment job' })
+  @ApiAcceptedResponse({ type: RequeueDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  retry(@Param('jobId') jobId: string) {
+    return this.commands.execute(new RetryDeadLetterCommand(jobId.slice(0, 100)));
+  }
+
+  @Post('claims/:id/requeue')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Requeue a claim whose payout is provably not mined (never a second payment)',
+    description:
+      'pending (or an expired lease): a fresh job. submitted, none of its hashes mined and its nonce not consumed: the nonce is ' +
+      'taken by a 0-value self-transfer; once that is mined the claim gets a new payout. Otherwise 409.',
+  })
+  @ApiAcceptedResponse({ type: RequeueDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  requeue(@Param('id') id: string) {
+    if (!UUID.test(id)) throw new ClaimNotFoundError(id.slice(0, 64));
+    return this.commands.execute(new RequeueClaimCommand(id.toLowerCase()));
+  }
+
+  @Post('signers/:address/resync-nonce')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Re-read the chain's pending nonce into the signer (refused while payouts are in flight unless force)" })
+  @ApiOkResponse({ type: ResyncDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  resync(@Param('address') address: string, @Body() body: ResyncBodyDto) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new SignerNotFoundError(address.slice(0, 64));
+    return this.commands.execute(new ResyncNonceCommand(address, body?.force === true));
+  }
+}
