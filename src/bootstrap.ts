@@ -1,8 +1,11 @@
-import { INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Wallet } from 'ethers';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/config';
@@ -12,6 +15,11 @@ import { ensureDatabase } from './platform/database/ensure-database';
 import { runMigrations } from './platform/database/data-source';
 import { sendProblem, toProblem } from './platform/errors/problem.filter';
 import { createValidationPipe } from './platform/errors/validation';
+import { fastifyRequestIdOptions } from './platform/logging/pino-options';
+import { documentAuth } from './platform/auth/openapi';
+import { documentIdempotency } from './platform/idempotency/openapi';
+import { documentRateLimits, documentRequestLimits } from './platform/rate-limit/openapi';
+import { RejectNulPipe } from './platform/rate-limit/reject-nul.pipe';
 import { redisOptions } from './platform/queue/redis-options';
 
 /** A dependency is missing at boot: one line saying which and how to fix it. */
@@ -106,13 +114,6 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   return out;
 }
 
-function logLevels(level: string): LogLevel[] | false {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const map: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
-  if (level === 'silent') return false;
-  return order.slice(0, (map[level] ?? 3) + 1);
-}
-
 export interface RunningApp {
   app: INestApplicationContext;
   /** http://127.0.0.1:<port> when the HTTP role is on */
@@ -122,21 +123,44 @@ export interface RunningApp {
 
 /** Starts the app for its role: HTTP (api, all) and/or processors (worker, all). */
 export async function startApp(config: AppConfig): Promise<RunningApp> {
-  const logger = logLevels(config.logLevel);
+  // every role logs through pino (LoggingModule): JSON lines, LOG_LEVEL, request ids, secrets redacted
   if (config.role === 'worker') {
-    const ctx = await NestFactory.createApplicationContext(AppModule.register(config), { logger });
-    ctx.enableShutdownHooks();
-    return { app: ctx, url: null, close: () => ctx.close() };
+    const ctx = await NestFactory.createApplicationContext(AppModule.register(config), { bufferLogs: true });
+    ctx.useLogger(ctx.get(PinoLogger));
+      return { app: ctx, url: null, close: () => ctx.close() };
   }
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: false,
+    ...fastifyRequestIdOptions(),
+    // the router's own errors (a path parameter over 100 characters: 414, a malformed URL: 400) as problem+json too
+    frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, { ...toProblem(err, new Logger('Errors')), instance: req.url.split('?')[0] }),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
     rawBody: true,
-    logger,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(PinoLogger));
 
 
-  app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // security headers; Swagger UI (/docs) needs its inline init script and styles
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+    },
+  });
+  if (config.corsOrigins.length) {
+    // CORS is off unless CORS_ORIGINS names the browser origins allowed
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Admin-Token'],
+      exposedHeaders: ['X-Idempotency', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],
+      maxAge: 600,
+    });
+  }
+  app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -146,6 +170,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
       .addBearerAuth()
       .build(),
   );
+  for (const document of [documentAuth, documentIdempotency, documentRateLimits, documentRequestLimits]) document(doc);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();

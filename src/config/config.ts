@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 export class ConfigError extends Error {}
 
 export type Role = 'api' | 'worker' | 'all';
-export const CRASH_POINTS = ['after-nonce', 'after-persist', 'after-broadcast', 'after-mined'] as const;
+export const CRASH_POINTS = ['after-nonce', 'after-persist', 'after-broadcast', 'after-mined', 'after-claim-commit'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export interface TokenConfig {
@@ -50,14 +50,34 @@ export interface AppConfig {
   apiKeys: { name: string; secret: string }[];
   adminToken: string | null;
   webhookSecrets: { provider: string; secret: string }[];
+  /** outbound webhook attempt delays in ms: [0] before the first attempt, [k] before attempt k+1 (jittered ±10%) */
+  webhookRetryScheduleMs: number[];
+  /** outbound webhook request timeout in ms */
+  webhookDeliveryTimeoutMs: number;
   rlClaimsPerHourWallet: number;
   rlPerMinIp: number;
   rlWebhookPerMin: number;
   idempotencyTtlHours: number;
+  /** seconds after which an in-flight Idempotency-Key record (its request crashed) may be taken over */
+  idempotencyLockSeconds: number;
+  /** EIP-712 claims signed by the wallet itself, without an API key (client `signed`) */
+  allowSignedClaims: boolean;
+  /** EIP-712 domain name of signed claims (domain: {name, version: '1', chainId}) */
+  signedClaimDomainName: string;
+  /** allowed CORS origins; empty = CORS off */
+  corsOrigins: string[];
   batchWindowMs: number;
   batchMax: number;
   otelEnabled: boolean;
+  /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
+  otelExporterOtlpEndpoint: string;
+  /** the treasury's ETH balance below which /health/ready is 503 (decimal ETH, e.g. "0.05") */
+  minSignerEth: string;
+  /** reconciliation tick (ledger drift, imbalance, signer balances, nonce gauges) in ms */
+  reconcileEveryMs: number;
   logLevel: string;
+  /** write log lines to this file instead of stdout (unset = stdout) */
+  logFile: string | null;
   bodyLimitBytes: number;
 }
 
@@ -168,6 +188,57 @@ function crashPoint(env: Env): CrashPoint | null {
   return raw as CrashPoint;
 }
 
+/** CORS_ORIGINS: comma list of origins (`https://app.example.com`) or `*`; unset = CORS off. */
+function corsOrigins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (!raw) return [];
+  const out = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const o of out) {
+    if (o === '*') continue;
+    let u: URL;
+    try {
+      u = new URL(o);
+    } catch {
+      throw new ConfigError(`CORS_ORIGINS: ${shown(o)} is not an origin such as https://app.example.com`);
+    }
+    if (!['http:', 'https:'].includes(u.protocol) || u.origin !== o.replace(/\/$/, '')) {
+      throw new ConfigError(`CORS_ORIGINS: ${shown(o)} is not an origin such as https://app.example.com`);
+    }
+  }
+  if (out.includes('*') && out.length > 1) throw new ConfigError('CORS_ORIGINS: "*" cannot be combined with other origins');
+  return out.map((o) => o.replace(/\/$/, ''));
+}
+
+function domainName(env: Env): string {
+  const raw = env.SIGNED_CLAIM_DOMAIN_NAME ?? '';
+  if (raw === '') return 'Payrail';
+  if (raw.length > 64 || !/^[\x20-\x7e]+$/.test(raw)) throw new ConfigError('SIGNED_CLAIM_DOMAIN_NAME: 1 to 64 printable ASCII characters');
+  return raw;
+}
+
+/** MIN_SIGNER_ETH: a non-negative decimal ETH amount with at most 18 decimals. */
+function ethAmount(env: Env, key: string, def: string): string {
+  const raw = (env[key] ?? '').trim();
+  if (raw === '') return def;
+  if (!/^\d{1,12}(\.\d{1,18})?$/.test(raw)) throw new ConfigError(`${key}: expected a decimal ETH amount such as "0.05", got ${shown(raw)}`);
+  return raw;
+}
+
+/** WEBHOOK_RETRY_SCHEDULE: comma list of delays (`250ms`, `5s`, `5m`, `2h`; a bare number is ms), 1..20 entries. */
+function retrySchedule(env: Env): number[] {
+  const raw = (env.WEBHOOK_RETRY_SCHEDULE ?? '').trim() || '0,5s,5m,30m,2h,5h,10h,10h';
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const out = raw.split(',').map((part) => {
+    const m = /^(\d{1,9})(ms|s|m|h)?$/.exec(part.trim());
+    if (!m) throw new ConfigError(`WEBHOOK_RETRY_SCHEDULE: ${shown(part.trim())} is not a delay such as 0, 5s, 5m or 2h`);
+    const ms = Number(m[1]) * unit[m[2] ?? 'ms']!;
+    if (ms > 7 * 24 * 3_600_000) throw new ConfigError('WEBHOOK_RETRY_SCHEDULE: each delay must be at most 7 days');
+    return ms;
+  });
+  if (out.length > 20) throw new ConfigError('WEBHOOK_RETRY_SCHEDULE: at most 20 attempts');
+  return out;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -224,14 +295,24 @@ export function loadConfig(env: Env = process.env): AppConfig {
     apiKeys,
     adminToken: env.ADMIN_TOKEN || null,
     webhookSecrets: pairs(env, 'WEBHOOK_SECRETS').map((p) => ({ provider: p.left, secret: p.right })),
+    webhookRetryScheduleMs: retrySchedule(env),
+    webhookDeliveryTimeoutMs: int(env, 'WEBHOOK_DELIVERY_TIMEOUT_MS', 10_000, 100, 60_000),
     rlClaimsPerHourWallet: int(env, 'RL_CLAIMS_PER_HOUR_WALLET', 60, 1),
     rlPerMinIp: int(env, 'RL_PER_MIN_IP', 600, 1),
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1),
+    idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
+    allowSignedClaims: bool(env, 'ALLOW_SIGNED_CLAIMS', false),
+    signedClaimDomainName: domainName(env),
+    corsOrigins: corsOrigins(env),
     batchWindowMs: int(env, 'BATCH_WINDOW_MS', 0, 0),
     batchMax: int(env, 'BATCH_MAX', 200, 1, 1000),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
+    otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
+    minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),
+    reconcileEveryMs: int(env, 'RECONCILE_EVERY_MS', 15_000, 100, 3_600_000),
     logLevel,
+    logFile: env.LOG_FILE || null,
     bodyLimitBytes: 64 * 1024,
   };
 }

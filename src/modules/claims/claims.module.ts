@@ -5,8 +5,10 @@ import { ClaimsController } from './api/claims.controller';
 import { ClaimLifecycle } from './claim-lifecycle.service';
 import { CancelClaimHandler } from './commands/cancel-claim/cancel-claim.handler';
 import { CreateClaimHandler } from './commands/create-claim/create-claim.handler';
+import { CreateSignedClaimHandler } from './commands/create-signed-claim/create-signed-claim.handler';
 import { ClaimEntity, ClaimEventEntity } from './persistence/claim.entity';
 import { ClaimsRepository } from './persistence/claims.repository';
+import { SignedClaimNonces } from './persistence/signed-claim-nonces.repository';
 import { GetClaimEventsHandler } from './queries/get-claim-events/get-claim-events.handler';
 import { GetClaimHandler } from './queries/get-claim/get-claim.handler';
 import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
@@ -18,6 +20,8 @@ import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
     ClaimsRepository,
     ClaimLifecycle,
     CreateClaimHandler,
+    CreateSignedClaimHandler,
+    SignedClaimNonces,
     CancelClaimHandler,
     GetClaimHandler,
     ListClaimsHandler,

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { formatEther, parseEther } from 'ethers';
+import { APP_CONFIG, AppConfig } from '../../config/config';
 import { ChainService } from '../../platform/chain/chain.service';
 import { RedisClient } from '../../platform/queue/redis.provider';
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 }
 
@@ -44,6 +46,33 @@ export class RedisHealthIndicator {
       return s.up();
     } catch (err) {
       return s.down({ message: (err as Error).message.slice(0, 120) });
+    }
+  }
+}
+
+/** The treasury signer can pay gas: its ETH balance is at least MIN_SIGNER_ETH. */
+@Injectable()
+export class SignerBalanceHealthIndicator {
+  private readonly min: bigint;
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly chain: ChainService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.min = parseEther(config.minSignerEth);
+  }
+
+  async check(key = 'signer') {
+    const s = this.health.check(key);
+    const address = this.chain.treasury.address;
+    try {
+      const balance = await withTimeout(this.chain.provider.getBalance(address), 3000);
+      const detail = { address, balanceEth: formatEther(balance), minEth: formatEther(this.min) };
+      if (balance < this.min) return s.down({ ...detail, message: `treasury ETH balance below MIN_SIGNER_ETH: it cannot pay gas` });
+      return s.up(detail);
+    } catch (err) {
+      return s.down({ address, message: `balance unavailable: ${(err as Error).message.slice(0, 120)}` });
     }
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { ChainService } from '../../platform/chain/chain.service';
+import { withLogContext } from '../../platform/logging/log-context';
+import { withSpan } from '../../platform/tracing/tracing';
 import { ClaimLifecycle } from '../claims/claim-lifecycle.service';
 import { classifyBroadcastError, rpcErrorMessage } from './domain/rpc-errors';
 import { PayoutEntity } from './persistence/payout.entity';
@@ -24,6 +26,13 @@ export class Broadcaster {
   ) {}
 
   async broadcast(payout: PayoutEntity): Promise<void> {
+    const txHash = payout.txHashes[payout.txHashes.length - 1];
+    const ids = { payoutId: payout.id, txHash, ...(payout.claimIds.length === 1 ? { claimId: payout.claimIds[0] } : {}) };
+    const attrs = { 'payrail.payout_id': payout.id, 'payrail.tx_hash': txHash ?? '', 'payrail.nonce': Number(payout.nonce) };
+    return withSpan('payout.broadcast', attrs, () => withLogContext(ids, () => this.send(payout)));
+  }
+
+  private async send(payout: PayoutEntity): Promise<void> {
     // the latest replacement is the last hash; its raw tx is the stored one
     try {
       await this.chain.provider.broadcastTransaction(payout.rawTx);

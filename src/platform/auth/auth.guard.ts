@@ -1,7 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { FastifyRequest } from 'fastify';
+import type { Counter } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../../config/config';
 import { DomainError } from '../errors/domain-error';
+import { METRIC } from '../metrics/metrics';
 import { AuthService } from './auth.service';
 
 export type Access = 'public' | 'client' | 'admin';
@@ -10,10 +14,20 @@ const ACCESS = 'payrail:access';
 export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
 /** Admin token required (`Authorization: Bearer` or `X-Admin-Token`). */
 export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
+const SIGNED = 'payrail:accepts-signed';
+/**
+ * A client route that, with ALLOW_SIGNED_CLAIMS=true, also accepts a request without an API key whose body
+ * carries an EIP-712 `signature`. The guard only lets it through as a `signed` principal WITHOUT a wallet;
+ * a route guard of the route must verify the signature and set `wallet` (or answer 401).
+ */
+export const AcceptsSignedRequests = () => SetMetadata(SIGNED, true);
 
 export interface Principal {
-  kind: 'client' | 'admin';
+  kind: 'client' | 'admin' | 'signed';
+  /** API key name, `admin`, or `signed` */
   name: string;
+  /** signed only: the wallet whose signature was verified (unset until then) */
+  wallet?: string;
 }
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
@@ -36,13 +50,25 @@ function bearer(req: FastifyRequest): string | null {
   return m ? m[1]!.trim() : null;
 }
 
+function hasSignature(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'signature' in body;
+}
+
 /** Global guard: every route is client-authenticated unless marked @Public() or @AdminOnly(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectMetric(METRIC.authFailures) private readonly failures: Counter<string>,
   ) {}
+
+  /** Counts the refusal (`payrail_auth_failures_total{kind}`) and returns the error; never logs the credential. */
+  private refuse<E extends Error>(kind: 'client' | 'admin', err: E): E {
+    this.failures.inc({ kind });
+    return err;
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
     if (ctx.getType() !== 'http') return true;
@@ -53,18 +79,24 @@ export class AuthGuard implements CanActivate {
     if (access === 'admin') {
       const header = req.headers['x-admin-token'];
       const token = typeof header === 'string' ? header : bearer(req);
-      if (!token) throw new UnauthorizedError('An admin token is required (Authorization: Bearer or X-Admin-Token).');
+      if (!token) throw this.refuse('admin', new UnauthorizedError('An admin token is required (Authorization: Bearer or X-Admin-Token).'));
       if (this.auth.isAdmin(token)) {
         req.principal = { kind: 'admin', name: 'admin' };
         return true;
       }
-      if (this.auth.clientFor(token)) throw new ForbiddenError('This route needs the admin token, not an API key.');
-      throw new UnauthorizedError('The admin token is not valid.');
+      if (this.auth.clientFor(token)) throw this.refuse('admin', new ForbiddenError('This route needs the admin token, not an API key.'));
+      throw this.refuse('admin', new UnauthorizedError('The admin token is not valid.'));
     }
     const secret = bearer(req);
-    if (!secret) throw new UnauthorizedError('An API key is required: Authorization: Bearer <key>.');
+    if (!secret) {
+      if (this.config.allowSignedClaims && this.reflector.get<boolean>(SIGNED, ctx.getHandler()) && hasSignature(req.body)) {
+        req.principal = { kind: 'signed', name: 'signed' }; // not verified yet: the route's guard does it
+        return true;
+      }
+      throw this.refuse('client', new UnauthorizedError('An API key is required: Authorization: Bearer <key>.'));
+    }
     const name = this.auth.clientFor(secret);
-    if (!name) throw new UnauthorizedError('The API key is not valid.');
+    if (!name) throw this.refuse('client', new UnauthorizedError('The API key is not valid.'));
     req.principal = { kind: 'client', name };
     return true;
   }

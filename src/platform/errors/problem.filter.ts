@@ -14,6 +14,18 @@ const STATUS_BY_CODE: Record<string, number> = {
   'SIGNER.IN_FLIGHT': 409,
   'AUTH.UNAUTHORIZED': 401,
   'AUTH.FORBIDDEN': 403,
+  'WEBHOOK.UNAUTHORIZED': 401,
+  'WEBHOOK_ENDPOINT.NOT_FOUND': 404,
+  'WEBHOOK_ENDPOINT.DISABLED': 409,
+  'WEBHOOK_DELIVERY.NOT_FOUND': 404,
+  'WEBHOOK_DELIVERY.IN_PROGRESS': 409,
+  'GROUP.NOT_FOUND': 404,
+  'SIGNED_CLAIM.BAD_SIGNATURE': 401,
+  'SIGNED_CLAIM.EXPIRED': 401,
+  'SIGNED_CLAIM.NONCE_USED': 401,
+  'IDEMPOTENCY.IN_FLIGHT': 409,
+  'IDEMPOTENCY.KEY_REUSED': 422,
+  'RATE_LIMIT.EXCEEDED': 429,
 };
 
 function slugOf(code: string): string {
@@ -96,6 +108,10 @@ export class ProblemFilter implements ExceptionFilter {
     const headers: Record<string, string> = {};
     if (err instanceof HttpException) {
       const h = (err.getResponse() as { headers?: Record<string, string> }).headers;
+      if (h) Object.assign(headers, h);
+    } else if (err instanceof DomainError) {
+      // e.g. Retry-After on 409 (idempotency in flight) and 429 (with the RateLimit headers)
+      const h = (err as DomainError & { headers?: Record<string, string> }).headers;
       if (h) Object.assign(headers, h);
     }
     sendProblem(reply, p, headers);

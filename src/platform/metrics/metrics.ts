@@ -13,4 +13,26 @@ export const METRIC = {
   txReplacements: 'payrail_tx_replacements_total',
   webhookVerificationFailures: 'webhook_verification_failures_total',
   authFailures: 'payrail_auth_failures_total',
+  // operations surface beyond the contract's list
+  processingLag: 'payrail_claims_processing_lag_seconds',
+  queueJobs: 'payrail_queue_jobs',
+  jobDuration: 'payrail_job_duration_seconds',
+  jobFailures: 'payrail_job_failures_total',
+  ledgerDrift: 'payrail_ledger_drift_base',
+  nonceLag: 'payrail_nonce_lag',
+  nonceGap: 'payrail_nonce_gap',
+  reconcileLastSuccess: 'payrail_reconcile_last_success_timestamp_seconds',
 } as const;
+
+/** The names API.md promises on /metrics (checked by the contract test). */
+export const CONTRACT_METRICS = [
+  METRIC.httpDuration,
+  METRIC.claims,
+  METRIC.settlementDuration,
+  METRIC.queueDepth,
+  METRIC.ledgerImbalance,
+  METRIC.signerBalance,
+  METRIC.nonceResyncs,
+  METRIC.txReplacements,
+  METRIC.webhookVerificationFailures,
+] as const;

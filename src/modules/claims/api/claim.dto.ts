@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { MAX_UINT256 } from '../domain/money';
 import { getAddress } from 'ethers';
 import { CLAIM_STATUSES, ClaimStatus } from '../domain/claim-status';
 
@@ -45,6 +46,65 @@ export class CreateClaimDto {
   @IsString({ message: 'must be a string' })
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   reason: string;
+}
+
+/** A decimal string of an unsigned 256-bit integer. */
+function IsUint256String() {
+  return ValidateBy({
+    name: 'isUint256String',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && /^\d{1,78}$/.test(v) && BigInt(v) <= MAX_UINT256,
+      defaultMessage: () => 'must be a decimal string of an unsigned 256-bit integer, such as "1"',
+    },
+  });
+}
+
+const SIGNED_FIELDS_DOC = 'EIP-712 signed claims only (no API key; ALLOW_SIGNED_CLAIMS=true). See "Signed claims (EIP-712)" in the README.';
+
+/**
+ * A claim signed by the wallet itself (EIP-712), sent WITHOUT an API key when ALLOW_SIGNED_CLAIMS=true.
+ * Typed data: domain {name: SIGNED_CLAIM_DOMAIN_NAME ("Payrail"), version: "1", chainId}, primaryType
+ * Claim {address wallet, string token, string amount, string reason, uint256 nonce, uint256 deadline}.
+ */
+export class SignedClaimDto extends CreateClaimDto {
+  @ApiProperty({ example: '1', description: 'uint256 as a decimal string; each nonce is accepted once per wallet' })
+  @IsUint256String()
+  nonce: string;
+
+  @ApiProperty({ example: 1767225600, description: 'unix seconds (JSON integer); the signature is refused after it' })
+  @IsInt({ message: 'must be an integer (unix seconds)' })
+  @Min(0, { message: 'must be at least 0' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+  deadline: number;
+
+  @ApiProperty({
+    example: '0x5b1c…1b',
+    description: "the wallet's EIP-712 signature (65 bytes r,s,v or 64-byte EIP-2098 compact), 0x-hex",
+  })
+  @IsString({ message: 'must be a 0x-hex signature' })
+  @Matches(/^0x([0-9a-fA-F]{128}|[0-9a-fA-F]{130})$/, { message: 'must be a 0x-hex signature of 64 or 65 bytes' })
+  signature: string;
+}
+
+/** The body POST /v1/claims validates: a plain claim, or (signed) one with nonce, deadline and signature. */
+export class ClaimRequestDto extends CreateClaimDto {
+  @ApiPropertyOptional({ description: SIGNED_FIELDS_DOC })
+  @IsOptional()
+  @IsUint256String()
+  nonce?: string;
+
+  @ApiPropertyOptional({ description: SIGNED_FIELDS_DOC })
+  @IsOptional()
+  @IsInt({ message: 'must be an integer (unix seconds)' })
+  @Min(0, { message: 'must be at least 0' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'is too large' })
+  deadline?: number;
+
+  @ApiPropertyOptional({ description: SIGNED_FIELDS_DOC })
+  @IsOptional()
+  @IsString({ message: 'must be a 0x-hex signature' })
+  @Matches(/^0x([0-9a-fA-F]{128}|[0-9a-fA-F]{130})$/, { message: 'must be a 0x-hex signature of 64 or 65 bytes' })
+  signature?: string;
 }
 
 export class ListClaimsDto {

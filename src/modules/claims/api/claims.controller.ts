@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -8,20 +8,29 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiBadRequestResponse,
+  ApiBody,
+  ApiExtraModels,
   ApiTags,
   ApiUnauthorizedResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { Principal } from '../../../platform/auth/auth.guard';
+import { AcceptsSignedRequests, Principal, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
+import { ValidationError } from '../../../platform/errors/domain-error';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
+import { RateLimitGuard } from '../../../platform/rate-limit/rate-limit.guard';
 import { CancelClaimCommand } from '../commands/cancel-claim/cancel-claim.command';
 import { CreateClaimCommand } from '../commands/create-claim/create-claim.command';
+import { CreateSignedClaimCommand } from '../commands/create-signed-claim/create-signed-claim.command';
 import { ClaimNotFoundError } from '../domain/claim.errors';
 import { GetClaimEventsQuery } from '../queries/get-claim-events/get-claim-events.query';
 import { GetClaimQuery } from '../queries/get-claim/get-claim.query';
 import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
-import { ClaimDto, ClaimEventDto, ClaimPageDto, CreateClaimDto, ListClaimsDto } from './claim.dto';
+import { ClaimDto, ClaimEventDto, ClaimPageDto, ClaimRequestDto, CreateClaimDto, ListClaimsDto, SignedClaimDto } from './claim.dto';
+import { SignedClaimGuard } from './signed-claim.guard';
+
+const SIGNED_ONLY = ['nonce', 'deadline', 'signature'] as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,14 +50,62 @@ export class ClaimsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a claim (idempotent by idempoKey: the same entitlement returns the same claim)' })
+  @AcceptsSignedRequests()
+  @UseGuards(SignedClaimGuard, RateLimitGuard) // after auth: verify a signed claim, then count the wallet's budget
+  @ApiOperation({
+    summary: 'Create a claim (idempotent by idempoKey: the same entitlement returns the same claim)',
+    description:
+      'With an API key: `{wallet, token, amount, reason}`, client = the key name. With ALLOW_SIGNED_CLAIMS=true and NO ' +
+      'API key: `{wallet, token, amount, reason, nonce, deadline, signature}` signed by the wallet itself (EIP-712, ' +
+      'domain `{name: "Payrail" (SIGNED_CLAIM_DOMAIN_NAME), version: "1", chainId}`, primaryType `Claim` = ' +
+      '`{address wallet, string token, string amount, string reason, uint256 nonce, uint256 deadline}`), client = `signed`. ' +
+      'A bad or tampered signature, another chainId, a past deadline or a nonce already used by the wallet: 401.',
+  })
+  @ApiExtraModels(CreateClaimDto, SignedClaimDto)
+  @ApiBody({
+    schema: { oneOf: [{ $ref: getSchemaPath(CreateClaimDto) }, { $ref: getSchemaPath(SignedClaimDto) }] },
+    examples: {
+      apiKey: {
+        summary: 'with an API key',
+        value: { wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', token: 'USDC', amount: '0.1', reason: 'referral:123' },
+      },
+      signed: {
+        summary: 'EIP-712, signed by the wallet, no API key',
+        value: {
+          wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+          token: 'USDC',
+          amount: '0.1',
+          reason: 'referral:123',
+          nonce: '1',
+          deadline: 1767225600,
+          signature: '0x8c1e…1b',
+        },
+      },
+    },
+  })
   @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
   @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey)' })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed; `errors` names each field' })
-  async create(@Body() body: CreateClaimDto, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.commands.execute(
-      new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, `api:${who.name}`),
-    );
+  @ApiUnauthorizedResponse({
+    type: ProblemDto,
+    description: 'missing or invalid API key; for a signed claim: bad signature, other chainId, expired deadline or nonce already used',
+  })
+  async create(@Body() body: ClaimRequestDto, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
+    let result;
+    if (who.kind === 'signed') {
+      if (!who.wallet) throw new UnauthorizedError('The signed claim could not be verified.');
+      result = await this.commands.execute(
+        new CreateSignedClaimCommand(who.wallet, body.token.toUpperCase(), body.amount, body.reason, BigInt(body.nonce!)),
+      );
+    } else {
+      const extra = SIGNED_ONLY.filter((f) => body[f] !== undefined);
+      if (extra.length) {
+        throw new ValidationError(extra.map((field) => ({ field, message: 'is only for signed claims sent without an API key' })));
+      }
+      result = await this.commands.execute(
+        new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, `api:${who.name}`),
+      );
+    }
     void reply.status(result.created ? 201 : 200);
     return result.claim;
   }
@@ -56,6 +113,7 @@ export class ClaimsController {
   @Get()
   @ApiOperation({ summary: 'List claims, newest first, with cursor pagination' })
   @ApiOkResponse({ type: ClaimPageDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'a query parameter is invalid (e.g. a malformed cursor)' })
   list(@Query() q: ListClaimsDto) {
     return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor));
   }

@@ -1,10 +1,23 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../../../platform/auth/auth.guard';
+import { AdminOnly, Public } from '../../../platform/auth/auth.guard';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
-import { ChainHealthIndicator, RedisHealthIndicator } from '../chain.health';
+import { ChainHealthIndicator, RedisHealthIndicator, SignerBalanceHealthIndicator } from '../chain.health';
+import { GetClaimsHealthQuery } from '../queries/get-claims-health/get-claims-health.query';
+import { GetWorkersHealthQuery } from '../queries/get-workers-health/get-workers-health.query';
 import { TreasuryHealthIndicator } from '../treasury.health';
+import { ClaimsHealthDto, QueueHealthDto, WorkersHealthDto } from './health.dto';
 
 @ApiTags('health')
 @Public()
@@ -15,7 +28,9 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly chain: ChainHealthIndicator,
+    private readonly signer: SignerBalanceHealthIndicator,
     private readonly treasury: TreasuryHealthIndicator,
+    private readonly queries: QueryBus,
   ) {}
 
   @Get('live')
@@ -27,14 +42,45 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Database, Redis and chain RPC reachable (503 with details when not)' })
+  @ApiOperation({
+    summary:
+      'Database, Redis, chain RPC (chainId checked) and signer gas (ETH >= MIN_SIGNER_ETH); 503 with `checks` when not. ' +
+      '`treasury` (always up) lists tokens whose claims wait for funds.',
+  })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),
       () => this.redis.check('redis'),
       () => this.chain.check('chain'),
+      () => this.signer.check('signer'),
       () => this.treasury.check('treasury'),
     ]);
+  }
+
+  @Get('claims')
+  @AdminOnly()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Claim pipeline health (seed 000): counts per status, last completion, lag of the oldest pending claim, completions in the last minute',
+  })
+  @ApiOkResponse({ type: ClaimsHealthDto, description: '`health` is degraded when processingLagSec >= 300; `ok` is false when the database or chain is unreachable' })
+  @ApiUnauthorizedResponse({ type: ProblemDto, description: 'missing or invalid admin token' })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'an API key instead of the admin token' })
+  claims() {
+    return this.queries.execute(new GetClaimsHealthQuery());
+  }
+
+  @Get('workers')
+  @AdminOnly()
+  @ApiBearerAuth()
+  @ApiExtraModels(QueueHealthDto)
+  @ApiOperation({ summary: 'Per queue job counts and live workers' })
+  @ApiOkResponse({ type: WorkersHealthDto })
+  @ApiUnauthorizedResponse({ type: ProblemDto, description: 'missing or invalid admin token' })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'an API key instead of the admin token' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Redis unreachable' })
+  workers() {
+    return this.queries.execute(new GetWorkersHealthQuery());
   }
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
+import { jobContext } from '../../../platform/tracing/job-context';
 import { ClaimCreatedEvent } from '../../claims/events/claim-created.event';
 import { PaymentQueue } from '../jobs/payment-queue';
 
@@ -12,7 +13,7 @@ export class EnqueueOnClaimCreatedHandler implements IEventHandler<ClaimCreatedE
 
   async handle(event: ClaimCreatedEvent): Promise<void> {
     try {
-      await this.payments.enqueue(event.claimId);
+      await this.payments.enqueue(event.claimId, jobContext());
     } catch (err) {
       this.logger.warn(`enqueue of claim ${event.claimId} failed (the sweeper will retry): ${(err as Error).message}`);
     }

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { TracedJobData } from '../../../platform/tracing/job-context';
 
 /**
  * Queue contract for paying one claim. The job is derived from the committed claim row (outbox): its id
@@ -7,7 +8,8 @@ import type { JobsOptions } from 'bullmq';
 export const PAY_CLAIM_QUEUE = 'claims';
 export const PAY_CLAIM_JOB = 'pay-claim';
 
-export interface PayClaimJobData {
+/** `requestId` and `traceparent` (optional) carry the enqueuing request's id and trace into the job. */
+export interface PayClaimJobData extends TracedJobData {
   claimId: string;
 }
 

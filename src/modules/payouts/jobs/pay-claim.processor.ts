@@ -5,6 +5,7 @@ import { DelayedError, Job, Queue } from 'bullmq';
 import { ClsService } from 'nestjs-cls';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
 import { WORKER_ID } from '../../../platform/queue/worker-id';
+import { runJob } from '../../../platform/tracing/job-context';
 import { PayClaimCommand, PayClaimOutcome } from '../commands/pay-claim/pay-claim.command';
 import { DEAD_LETTER_JOB, DEAD_LETTER_OPTIONS, DEAD_LETTER_QUEUE, DeadLetterData } from './dead-letter.job';
 import { PAY_CLAIM_QUEUE, PayClaimJobData } from './pay-claim.job';
@@ -37,7 +38,10 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<PayClaimJobData>, token?: string): Promise<PayClaimOutcome> {
-    const outcome = await this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`)));
+    // job span (continues the request's trace) and log context (request id, claim id) around the command
+    const outcome = await runJob(PAY_CLAIM_QUEUE, job, () =>
+      this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`))),
+    );
     if (outcome === 'waiting-for-funds' && token) {
       await job.moveToDelayed(Date.now() + FUNDS_RETRY_MS, token);
       throw new DelayedError();

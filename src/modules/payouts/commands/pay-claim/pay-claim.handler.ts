@@ -1,5 +1,5 @@
 import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { keccak256 } from 'ethers';
@@ -12,6 +12,7 @@ import { ClaimEntity } from '../../../claims/persistence/claim.entity';
 import { Broadcaster } from '../../broadcaster.service';
 import { rpcErrorMessage } from '../../domain/rpc-errors';
 import { FundsGuard } from '../../funds-guard.service';
+import { PayoutSubmittedEvent } from '../../events/payout-submitted.event';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
@@ -51,6 +52,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly nonces: NonceAllocator,
     private readonly broadcaster: Broadcaster,
     private readonly funds: FundsGuard,
+    private readonly events: EventBus,
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
@@ -116,6 +118,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     crashIf(this.config.crashAt, 'after-persist');
 
     await this.broadcaster.broadcast(payout);
+    this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
     crashIf(this.config.crashAt, 'after-broadcast');
     return 'paid';
   }

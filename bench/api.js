@@ -1,0 +1,267 @@
+'use strict';
+/**
+ * API scenario (issue 4, acceptance 8): POST /v1/claims without and with an Idempotency-Key (unique keys and
+ * unique reasons per request), against a bare Fastify route measured in the same run on the same machine.
+ * Reports claims/s, p50 and p99, each as a ratio to the baseline, and the idempotency overhead on p50.
+ *
+ * Starts what it needs: a dev chain on a free port, a database and queue prefix of its own, the app
+ * (ROLE=api, from src/main.ts via ts-node, LOG_LEVEL=warn) and the baseline server, each as a child
+ * process; stops all of them and drops the database at the end. Rate limits are raised so the bench
+ * measures throughput, not the limiter (the limiter still runs and still calls Redis on every request).
+ */
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const fs = require('node:fs');
+
+const root = path.resolve(__dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION || 10);
+const WARMUP = Number(process.env.BENCH_WARMUP || 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
+const API_SECRET = 'bench-client-secret';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns a child and resolves once its output matches `ready`; `stop()` ends it (SIGTERM, then SIGKILL). */
+async function startChild(name, args, env, ready, timeoutMs = 120_000) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal || code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(t);
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready:\n${out.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${name} not ready after ${timeoutMs} ms:\n${out.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, stop, output: () => out };
+}
+
+/** autocannon, plus every 2xx response time at full precision (its own histogram keeps whole milliseconds). */
+function cannon(opts) {
+  const autocannon = require('autocannon');
+  const times = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve({ result, times })));
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
+    });
+  });
+}
+
+function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function wallets(n) {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push('0x' + randomBytes(20).toString('hex'));
+  return out;
+}
+
+/** One autocannon run; every request gets a unique reason (a new claim) and, with `keys`, a unique key. */
+async function measure(label, url, { path: p, auth, keys, duration, connections = CONNECTIONS }) {
+  const pool = wallets(500);
+  const tag = randomBytes(4).toString('hex');
+  let i = 0;
+  const headers = { 'content-type': 'application/json' };
+  if (auth) headers.authorization = `Bearer ${API_SECRET}`;
+  const { result, times } = await cannon({
+    url,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'POST',
+        path: p,
+        headers,
+        setupRequest: (req) => {
+          const n = i++;
+          req.body = JSON.stringify({ wallet: pool[n % pool.length], token: 'USDC', amount: '0.01', reason: `bench:${tag}:${n}` });
+          if (keys) req.headers = { ...headers, 'idempotency-key': `bench-${tag}-${n}` };
+          return req;
+        },
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  times.sort((a, b) => a - b);
+  return {
+    label,
+    connections,
+    requests: result.requests.total,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    perSec: ok / result.duration,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    mean: times.reduce((a, b) => a + b, 0) / (times.length || 1),
+  };
+}
+
+/** `cleanup(fn)` registers what to undo; the runner calls them all (last first) on success, failure or Ctrl-C. */
+async function run({ log, cleanup }) {
+  const runId = randomBytes(3).toString('hex');
+  const dbBase = process.env.BENCH_DATABASE_BASE || 'postgres://postgres@127.0.0.1:5432';
+  const dbName = `payrail_bench_${runId}`;
+  const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+  const prefix = `bench${runId}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `payrail-bench-${runId}-`));
+  cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
+  cleanup(async () => {
+    // the bench's database and Redis keys go with it (runs after the app has stopped)
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: `${dbBase}/postgres` });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => c.end());
+    const IORedis = require('ioredis');
+    const r = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+    r.disconnect();
+  });
+
+  const { startDevchain } = require(path.join(root, 'scripts', 'devchain-lib'));
+  const chainPort = await freePort();
+  const chain = await startDevchain({ port: chainPort, blockMs: 1000, file: path.join(dir, 'devchain.json'), log: () => undefined });
+  cleanup(() => chain.stop());
+  log(`dev chain on ${chain.rpcUrl}`);
+
+  const basePort = await freePort();
+  const bare = await startChild('bare fastify', [path.join(__dirname, 'bare-fastify.js')], { PATH: process.env.PATH, PORT: String(basePort) }, /listening on/);
+  cleanup(bare.stop);
+
+  const appPort = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME || '/tmp',
+    NODE_ENV: 'production',
+    ROLE: 'api',
+    PORT: String(appPort),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `${dbBase}/${dbName}`,
+    REDIS_URL: redisUrl,
+    CHAIN_RPC_URL: chain.rpcUrl,
+    DEVCHAIN_FILE: path.join(dir, 'devchain.json'),
+    QUEUE_PREFIX: prefix,
+    API_KEYS: `bench:${API_SECRET}`,
+    ADMIN_TOKEN: 'bench-admin-token',
+    LOG_LEVEL: 'warn',
+    RL_PER_MIN_IP: '1000000000',
+    RL_CLAIMS_PER_HOUR_WALLET: '1000000000',
+  };
+  const app = await startChild('payrail', ['-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], env, /listening on/);
+  cleanup(app.stop);
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const bareUrl = `http://127.0.0.1:${basePort}`;
+  log(`app on ${appUrl} (ROLE=api), baseline on ${bareUrl}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
+
+  // warm up both servers (JIT, pools, prepared plans) before measuring
+  await measure('warmup', bareUrl, { path: '/bare', duration: WARMUP });
+  await measure('warmup', appUrl, { path: '/v1/claims', auth: true, keys: false, duration: WARMUP });
+  await measure('warmup', appUrl, { path: '/v1/claims', auth: true, keys: true, duration: WARMUP });
+
+  // two loads: saturating (CONNECTIONS in flight: p50 is mostly queueing, so it tracks the CPU cost per
+  // request) and light (1 in flight: p50 is the service time of one request)
+  const loads = [...new Set([CONNECTIONS, 1])];
+  const byLoad = [];
+  for (const connections of loads) {
+    const rounds = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // interleaved, so drift (a growing table, a warming cache) hits every scenario alike
+      const opts = { duration: DURATION, connections };
+      const baseline = await measure('bare Fastify POST', bareUrl, { ...opts, path: '/bare' });
+      const plain = await measure('POST /v1/claims', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: false });
+      const keyed = await measure('POST /v1/claims + Idempotency-Key', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: true });
+      rounds.push({ baseline, plain, keyed });
+      log(
+        `${connections} conn, round ${r + 1}: baseline ${baseline.perSec.toFixed(0)}/s p50 ${baseline.p50.toFixed(2)} ms; ` +
+          `claims ${plain.perSec.toFixed(0)}/s p50 ${plain.p50.toFixed(2)} ms; with key ${keyed.perSec.toFixed(0)}/s p50 ${keyed.p50.toFixed(2)} ms`,
+      );
+    }
+    byLoad.push(summarise(connections, rounds));
+  }
+  return {
+    scenario: 'api',
+    settings: { connections: loads, durationSec: DURATION, warmupSec: WARMUP, rounds: ROUNDS, role: 'api', logLevel: 'warn', nodeEnv: 'production' },
+    loads: byLoad,
+    goal: { idempotencyP50OverheadBelow: 0.15 },
+  };
+}
+
+/** Means over the rounds, ratios to the baseline, and the Idempotency-Key overhead on the same route. */
+function summarise(connections, rounds) {
+  const avg = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const combine = (k) => ({
+    label: rounds[0][k].label,
+    perSec: avg(rounds.map((r) => r[k].perSec)),
+    p50: avg(rounds.map((r) => r[k].p50)),
+    p99: avg(rounds.map((r) => r[k].p99)),
+    requests: rounds.reduce((a, r) => a + r[k].requests, 0),
+    non2xx: rounds.reduce((a, r) => a + r[k].non2xx, 0),
+    errors: rounds.reduce((a, r) => a + r[k].errors, 0),
+  });
+  const base = combine('baseline');
+  const rows = [base, combine('plain'), combine('keyed')].map((x) => ({
+    ...x,
+    throughputRatio: x.perSec / base.perSec,
+    p50Ratio: x.p50 / base.p50,
+    p99Ratio: x.p99 / base.p99,
+  }));
+  const [, plain, keyed] = rows;
+  const overhead = { p50: keyed.p50 / plain.p50 - 1, p99: keyed.p99 / plain.p99 - 1, throughput: keyed.perSec / plain.perSec - 1 };
+  return { connections, rows, idempotencyOverhead: overhead, goalMet: overhead.p50 < 0.15, rounds };
+}
+
+function table(result) {
+  const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+  const lines = [];
+  for (const load of result.loads) {
+    lines.push(`${load.connections} connection${load.connections === 1 ? '' : 's'} in flight:`);
+    lines.push('scenario                              req/s    p50 ms   p99 ms   req/s÷base  p50÷base  p99÷base  non-2xx');
+    lines.push('------------------------------------  -------  -------  -------  ----------  --------  --------  -------');
+    for (const r of load.rows) {
+      lines.push(
+        `${r.label.padEnd(36)}  ${fmt(r.perSec, 0).padStart(7)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(r.throughputRatio, 3).padStart(10)}  ${fmt(r.p50Ratio, 1).padStart(8)}  ${fmt(r.p99Ratio, 1).padStart(8)}  ${String(r.non2xx + r.errors).padStart(7)}`,
+      );
+    }
+    const o = load.idempotencyOverhead;
+    lines.push(
+      `Idempotency-Key vs the same route without it: p50 ${o.p50 >= 0 ? '+' : ''}${(o.p50 * 100).toFixed(1)}%, p99 ${o.p99 >= 0 ? '+' : ''}${(o.p99 * 100).toFixed(1)}%, ` +
+        `throughput ${o.throughput >= 0 ? '+' : ''}${(o.throughput * 100).toFixed(1)}%  (goal p50 < +15%: ${load.goalMet ? 'met' : 'NOT met'})`,
+    );
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+module.exports = { run, table };

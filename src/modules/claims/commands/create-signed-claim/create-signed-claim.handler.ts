@@ -1,0 +1,39 @@
+import { CommandBus, CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { METRIC } from '../../../../platform/metrics/metrics';
+import { ClaimCreatedEvent } from '../../events/claim-created.event';
+import { SignedClaimNonces } from '../../persistence/signed-claim-nonces.repository';
+import { CreateClaimCommand, CreateClaimResult } from '../create-claim/create-claim.command';
+import { CreateSignedClaimCommand } from './create-signed-claim.command';
+import { SignedClaimError } from './signed-claim.eip712';
+
+/**
+ * One transaction: the claim (CreateClaimCommand, joined: idempotent by idempoKey as always, client
+ * `signed`) and the spent nonce, UNIQUE (wallet, nonce). A replayed nonce rolls the whole thing back (401).
+ * The payout is enqueued after commit, as CreateClaim does for its own transactions.
+ */
+@CommandHandler(CreateSignedClaimCommand)
+export class CreateSignedClaimHandler implements ICommandHandler<CreateSignedClaimCommand> {
+  constructor(
+    private readonly txHost: TransactionHost,
+    private readonly commands: CommandBus,
+    private readonly events: EventBus,
+    private readonly nonces: SignedClaimNonces,
+    @InjectMetric(METRIC.authFailures) private readonly failures: Counter<string>,
+  ) {}
+
+  async execute(cmd: CreateSignedClaimCommand): Promise<CreateClaimResult> {
+    const result = await this.txHost.withTransaction(async () => {
+      const created = await this.commands.execute(new CreateClaimCommand(cmd.wallet, cmd.token, cmd.amount, cmd.reason, 'signed', 'api:signed'));
+      if (!(await this.nonces.spend(cmd.wallet, cmd.nonce, created.claim.id))) {
+        this.failures.inc({ kind: 'signed' });
+        throw new SignedClaimError('SIGNED_CLAIM.NONCE_USED', `Nonce ${cmd.nonce} was already used by this wallet; sign the claim with a new nonce.`);
+      }
+      return created;
+    });
+    if (result.created) this.events.publish(new ClaimCreatedEvent(result.claim.id));
+    return result;
+  }
+}

@@ -1,0 +1,89 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Principal } from '../../../platform/auth/auth.guard';
+import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
+import { ProblemDto } from '../../../platform/errors/problem.dto';
+import { CreateWebhookEndpointCommand } from '../commands/create-webhook-endpoint/create-webhook-endpoint.command';
+import { RedeliverWebhookCommand } from '../commands/redeliver-webhook/redeliver-webhook.command';
+import { WebhookDeliveryNotFoundError, WebhookEndpointNotFoundError } from '../domain/webhook.errors';
+import { GetWebhookEndpointQuery } from '../queries/get-webhook-endpoint/get-webhook-endpoint.query';
+import { ListWebhookDeliveriesQuery } from '../queries/list-webhook-deliveries/list-webhook-deliveries.query';
+import {
+  CreatedWebhookEndpointDto,
+  CreateWebhookEndpointDto,
+  DeliveryDto,
+  DeliveryPageDto,
+  ListDeliveriesDto,
+  WebhookEndpointDto,
+} from './webhook.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function endpointId(id: string): string {
+  if (!UUID.test(id)) throw new WebhookEndpointNotFoundError(id.slice(0, 64));
+  return id.toLowerCase();
+}
+
+@ApiTags('webhook-endpoints')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ type: ProblemDto, description: 'missing or invalid API key' })
+@Controller('v1/webhook-endpoints')
+export class WebhookEndpointsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register an endpoint for outbound webhooks',
+    description:
+      'Events (claim.completed, claim.failed, payout.submitted, cycle.completed) are POSTed as `{type, timestamp, data}` ' +
+      'with Standard Webhooks headers signed with the returned secret; retried (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, ' +
+      '10 h, jittered) until a 2xx; a 410 disables the endpoint.',
+  })
+  @ApiCreatedResponse({ type: CreatedWebhookEndpointDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  create(@Body() body: CreateWebhookEndpointDto, @CurrentPrincipal() who: Principal) {
+    return this.commands.execute(new CreateWebhookEndpointCommand(body.url, body.events, who.name));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'An endpoint (without its secret)' })
+  @ApiOkResponse({ type: WebhookEndpointDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  get(@Param('id') id: string) {
+    return this.queries.execute(new GetWebhookEndpointQuery(endpointId(id)));
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: "The endpoint's delivery log, newest first, with every attempt" })
+  @ApiOkResponse({ type: DeliveryPageDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  deliveries(@Param('id') id: string, @Query() q: ListDeliveriesDto) {
+    return this.queries.execute(new ListWebhookDeliveriesQuery(endpointId(id), q.limit ?? 50, q.cursor));
+  }
+
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a delivery again now (same webhook-id and body), with a fresh retry schedule' })
+  @ApiAcceptedResponse({ type: DeliveryDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'an attempt is in flight, or the endpoint is disabled' })
+  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+    if (!UUID.test(deliveryId)) throw new WebhookDeliveryNotFoundError(deliveryId.slice(0, 64));
+    return this.commands.execute(new RedeliverWebhookCommand(endpointId(id), deliveryId.toLowerCase()));
+  }
+}

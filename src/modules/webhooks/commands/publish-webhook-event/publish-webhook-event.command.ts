@@ -1,0 +1,17 @@
+import { Command } from '@nestjs/cqrs';
+import type { OutboundEventType } from '../../domain/event-types';
+
+/**
+ * Fans one outbound event out to every enabled endpoint subscribed to its type: one delivery per
+ * (endpoint, `key`), so publishing the same event twice delivers it once.
+ */
+export class PublishWebhookEventCommand extends Command<{ deliveries: number }> {
+  constructor(
+    readonly type: OutboundEventType,
+    /** identity of the event, e.g. `claim.completed:<claimId>` */
+    readonly key: string,
+    readonly data: unknown,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,33 @@
+import { Logger } from '@nestjs/common';
+import { CommandBus, EventsHandler, IEventHandler, QueryBus } from '@nestjs/cqrs';
+import { ClsService } from 'nestjs-cls';
+import { GetClaimQuery } from '../../claims/queries/get-claim/get-claim.query';
+import { PayoutSettledEvent } from '../../payouts/events/payout-settled.event';
+import { PublishWebhookEventCommand } from '../commands/publish-webhook-event/publish-webhook-event.command';
+
+/** A settled payout: `claim.completed` or `claim.failed` for each of its claims, with the claim as data. */
+@EventsHandler(PayoutSettledEvent)
+export class PublishOnPayoutSettledHandler implements IEventHandler<PayoutSettledEvent> {
+  private readonly logger = new Logger('WebhookOutbox');
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly cls: ClsService,
+  ) {}
+
+  async handle(event: PayoutSettledEvent): Promise<void> {
+    await this.cls.run(async () => {
+      for (const claimId of event.claimIds) {
+        try {
+          const claim = await this.queries.execute(new GetClaimQuery(claimId));
+          const type = claim.status === 'completed' ? 'claim.completed' : claim.status === 'failed' ? 'claim.failed' : null;
+          if (!type) continue;
+          await this.commands.execute(new PublishWebhookEventCommand(type, `${type}:${claimId}`, claim));
+        } catch (err) {
+          this.logger.warn(`outbound webhook for claim ${claimId} not created: ${(err as Error).message}`);
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { Logger } from '@nestjs/common';
+import { CommandBus, EventsHandler, IEventHandler, QueryBus } from '@nestjs/cqrs';
+import { ClsService } from 'nestjs-cls';
+import { PayoutSubmittedEvent } from '../../payouts/events/payout-submitted.event';
+import { GetPayoutQuery } from '../../payouts/queries/get-payout/get-payout.query';
+import { PublishWebhookEventCommand } from '../commands/publish-webhook-event/publish-webhook-event.command';
+
+/** A payout broadcast: `payout.submitted` with the payout (claim ids, tx hashes, nonce) as data. */
+@EventsHandler(PayoutSubmittedEvent)
+export class PublishOnPayoutSubmittedHandler implements IEventHandler<PayoutSubmittedEvent> {
+  private readonly logger = new Logger('WebhookOutbox');
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly cls: ClsService,
+  ) {}
+
+  async handle(event: PayoutSubmittedEvent): Promise<void> {
+    await this.cls.run(async () => {
+      try {
+        const payout = await this.queries.execute(new GetPayoutQuery(event.payoutId));
+        await this.commands.execute(new PublishWebhookEventCommand('payout.submitted', `payout.submitted:${event.payoutId}`, payout));
+      } catch (err) {
+        this.logger.warn(`outbound webhook for payout ${event.payoutId} not created: ${(err as Error).message}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { Query } from '@nestjs/cqrs';
+import type { DeliveryView } from '../../domain/endpoint.view';
+
+export interface DeliveryPage {
+  items: DeliveryView[];
+  nextCursor: string | null;
+}
+
+export class ListWebhookDeliveriesQuery extends Query<DeliveryPage> {
+  constructor(
+    readonly endpointId: string,
+    readonly limit: number,
+    readonly cursor?: string,
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,131 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { ThrottlerOptions } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { AppConfig } from '../../config/config';
+import type { AuthedRequest } from '../auth/auth.guard';
+
+/**
+ * The rate-limit policies of API.md, by route (not by controller), so a route added later is covered:
+ * - `ip`: every route but the health probes, metrics, docs and inbound webhooks, per client IP, RL_PER_MIN_IP
+ *   a minute.
+ *   Counted before authentication, so guessing credentials is throttled too.
+ * - `claims-wallet`: POST /v1/claims per wallet (the body's `wallet`, lower-cased), RL_CLAIMS_PER_HOUR_WALLET
+ *   an hour. Counted only after the caller is authenticated (API key, or a verified EIP-712 signature), so
+ *   nobody can spend someone else's wallet budget with unauthenticated requests.
+ * - `webhook-provider`: POST /v1/webhooks/:provider per provider, RL_WEBHOOK_PER_MIN a minute.
+ * Keys live under `<QUEUE_PREFIX>:rl:` in the shared Redis, so every process counts into one budget.
+ */
+export type PolicyName = 'ip' | 'claims-wallet' | 'webhook-provider';
+
+export const CLAIMS_ROUTE = '/v1/claims';
+const WEBHOOKS_PREFIX = '/v1/webhooks/';
+/** Probes, metrics and docs (the admin-token health routes ARE limited: a token can be guessed there too). */
+const IP_EXEMPT = ['/health/live', '/health/ready', '/metrics', '/docs', WEBHOOKS_PREFIX.slice(0, -1)];
+
+/** Policies already counted for this request (the guard runs globally and again on POST /v1/claims). */
+export const RL_COUNTED = Symbol('payrail:rate-limit-counted');
+/** What the RateLimit headers of this request report, one entry per policy counted. */
+export const RL_STATES = Symbol('payrail:rate-limit-states');
+
+export interface PolicyState {
+  name: PolicyName;
+  /** quota (requests per window) */
+  q: number;
+  /** window, seconds */
+  w: number;
+  /** remaining in the current window */
+  r: number;
+  /** seconds until the quota resets (or the block ends) */
+  t: number;
+}
+
+export type LimitedRequest = AuthedRequest & { [RL_COUNTED]?: Set<PolicyName>; [RL_STATES]?: PolicyState[] };
+
+export function routeOf(req: FastifyRequest): string {
+  return req.routeOptions?.url ?? req.url.split('?')[0]!;
+}
+
+export function isIpLimited(route: string): boolean {
+  return !IP_EXEMPT.some((p) => route === p || route.startsWith(p + '/') || route.startsWith(p + '-'));
+}
+
+export function isWebhookRoute(req: FastifyRequest): boolean {
+  return req.method === 'POST' && routeOf(req).startsWith(WEBHOOKS_PREFIX);
+}
+
+export function providerOf(req: FastifyRequest): string {
+  const fromParams = (req.params as Record<string, unknown> | undefined)?.provider;
+  const raw = typeof fromParams === 'string' ? fromParams : (req.url.split('?')[0]!.split('/')[3] ?? '');
+  return raw.toLowerCase();
+}
+
+/** The wallet the claim is for: the verified signer of a signed claim, else the body's `wallet`. */
+export function walletOf(req: AuthedRequest): string | null {
+  if (req.principal?.kind === 'signed') return req.principal.wallet ? req.principal.wallet.toLowerCase() : null;
+  const w = (req.body as Record<string, unknown> | null | undefined)?.wallet;
+  return typeof w === 'string' && /^0x[0-9a-fA-F]{40}$/.test(w) ? w.toLowerCase() : null;
+}
+
+function counted(req: LimitedRequest, name: PolicyName): boolean {
+  return req[RL_COUNTED]?.has(name) ?? false;
+}
+
+function httpRequest(ctx: ExecutionContext): LimitedRequest | null {
+  return ctx.getType() === 'http' ? ctx.switchToHttp().getRequest<LimitedRequest>() : null;
+}
+
+/** Should `name` be counted for this request (at this point of the guard chain)? */
+export function applies(name: PolicyName, req: LimitedRequest): boolean {
+  if (counted(req, name)) return false;
+  switch (name) {
+    case 'ip':
+      return isIpLimited(routeOf(req));
+    case 'claims-wallet':
+      return req.method === 'POST' && routeOf(req) === CLAIMS_ROUTE && !!req.principal && walletOf(req) !== null;
+    case 'webhook-provider':
+      return isWebhookRoute(req) && providerOf(req) !== '';
+  }
+}
+
+function hashed(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 40);
+}
+
+/** The throttlers handed to @nestjs/throttler: limits from config, trackers and keys per policy. */
+export function throttlersFor(config: AppConfig): ThrottlerOptions[] {
+  const skip = (name: PolicyName) => (ctx: ExecutionContext) => {
+    const req = httpRequest(ctx);
+    return req === null || !applies(name, req);
+  };
+  const key = (_ctx: ExecutionContext, tracker: string, name: string) => `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
+  return [
+    { name: 'ip', limit: config.rlPerMinIp, ttl: 60_000, skipIf: skip('ip'), generateKey: key },
+    {
+      name: 'webhook-provider',
+      limit: config.rlWebhookPerMin,
+      ttl: 60_000,
+      skipIf: skip('webhook-provider'),
+      getTracker: (req) => providerOf(req as FastifyRequest),
+      generateKey: key,
+    },
+    {
+      name: 'claims-wallet',
+      limit: config.rlClaimsPerHourWallet,
+      ttl: 3_600_000,
+      skipIf: skip('claims-wallet'),
+      getTracker: (req) => walletOf(req as AuthedRequest) ?? '',
+      generateKey: key,
+    },
+  ];
+}
+
+/** IETF draft-ietf-httpapi-ratelimit-headers: `"claims-wallet";q=60;w=3600` (comma list when several apply). */
+export function policyHeader(states: PolicyState[]): string {
+  return states.map((s) => `"${s.name}";q=${s.q};w=${s.w}`).join(', ');
+}
+
+/** `"claims-wallet";r=12;t=1800` (comma list when several apply). */
+export function rateLimitHeader(states: PolicyState[]): string {
+  return states.map((s) => `"${s.name}";r=${s.r};t=${s.t}`).join(', ');
+}
