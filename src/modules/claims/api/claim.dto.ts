@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { MAX_UINT256 } from '../domain/money';
 import { getAddress } from 'ethers';
+import { PageQueryDto } from '../../../platform/http/pagination';
 import { CLAIM_STATUSES, ClaimStatus } from '../domain/claim-status';
 
 /** Any-case 0x address; mixed case must carry a valid EIP-55 checksum. */
@@ -107,7 +107,7 @@ export class ClaimRequestDto extends CreateClaimDto {
   signature?: string;
 }
 
-export class ListClaimsDto {
+export class ListClaimsDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '0x70997970c51812dc3a010c7d01b50e0d17dc79c8' })
   @IsOptional()
   @IsEvmAddress()
@@ -118,19 +118,6 @@ export class ListClaimsDto {
   @IsIn(CLAIM_STATUSES as unknown as string[], { message: `must be one of ${CLAIM_STATUSES.join(', ')}` })
   status?: ClaimStatus;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(200, { message: 'must be at most 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class ClaimDto {

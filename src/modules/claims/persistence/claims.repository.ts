@@ -1,3 +1,4 @@
+import { cursorAtSql } from '../../../platform/http/pagination';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -71,7 +72,7 @@ export class ClaimsRepository {
     }
     const limit = params.push(f.limit);
     return this.q(
-      `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+      `SELECT ${COLUMNS}, ${cursorAtSql('created_at')} AS "cursorAt"
          FROM claims ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY created_at DESC, id DESC LIMIT $${limit}`,
       params,

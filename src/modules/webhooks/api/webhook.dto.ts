@@ -1,6 +1,6 @@
+import { PageQueryDto } from '../../../platform/http/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { OUTBOUND_EVENT_TYPES, WEBHOOK_EVENT_STATUSES, WebhookEventStatus } from '../domain/event-types';
 
 export class WebhookReceivedDto {
@@ -11,7 +11,7 @@ export class WebhookReceivedDto {
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_STATUSES, description: 'on a duplicate: the stored event status' }) status?: string;
 }
 
-export class ListWebhookEventsDto {
+export class ListWebhookEventsDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'acme' })
   @IsOptional()
   @IsString()
@@ -23,19 +23,6 @@ export class ListWebhookEventsDto {
   @IsIn(WEBHOOK_EVENT_STATUSES as unknown as string[], { message: `must be one of ${WEBHOOK_EVENT_STATUSES.join(', ')}` })
   status?: WebhookEventStatus;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(200, { message: 'must be at most 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class WebhookEventDto {
@@ -87,20 +74,7 @@ export class CreatedWebhookEndpointDto extends WebhookEndpointDto {
   secret: string;
 }
 
-export class ListDeliveriesDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be an integer' })
-  @Min(1, { message: 'must be at least 1' })
-  @Max(200, { message: 'must be at most 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
+export class ListDeliveriesDto extends PageQueryDto {
 }
 
 class AttemptDto {

@@ -1,3 +1,4 @@
+import { cursorAtSql } from '../../../platform/http/pagination';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -132,7 +133,7 @@ export class WebhookEndpointsRepository {
     }
     const l = params.push(limit);
     return this.q(
-      `SELECT ${DELIVERY}, to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+      `SELECT ${DELIVERY}, ${cursorAtSql('d.created_at')} AS "cursorAt"
          FROM webhook_deliveries d WHERE d.endpoint_id = $1 ${cond} ORDER BY d.created_at DESC, d.id DESC LIMIT $${l}`,
       params,
     );

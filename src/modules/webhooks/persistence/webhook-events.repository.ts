@@ -1,3 +1,4 @@
+import { cursorAtSql } from '../../../platform/http/pagination';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -94,7 +95,7 @@ export class WebhookEventsRepository {
     }
     const limit = params.push(f.limit);
     return this.q(
-      `SELECT ${COLUMNS}, to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+      `SELECT ${COLUMNS}, ${cursorAtSql('received_at')} AS "cursorAt"
          FROM webhook_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY received_at DESC, id DESC LIMIT $${limit}`,
       params,

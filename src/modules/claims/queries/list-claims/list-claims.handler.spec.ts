@@ -1,5 +1,6 @@
 import { ValidationError } from '../../../../platform/errors/domain-error';
-import { decodeCursor, encodeCursor, ListClaimsHandler } from './list-claims.handler';
+import { decodeCursor, encodeCursor } from '../../../../platform/http/pagination';
+import { ListClaimsHandler } from './list-claims.handler';
 import { ListClaimsQuery } from './list-claims.query';
 
 const ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';

@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { decodeCursor, encodeCursor } from '../../../claims/queries/list-claims/list-claims.handler';
+import { decodeCursor, encodeCursor } from '../../../../platform/http/pagination';
 import { toDeliveryView } from '../../domain/endpoint.view';
 import { WebhookEndpointNotFoundError } from '../../domain/webhook.errors';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';

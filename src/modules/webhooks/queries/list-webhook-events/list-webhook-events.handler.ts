@@ -1,5 +1,5 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { decodeCursor, encodeCursor } from '../../../claims/queries/list-claims/list-claims.handler';
+import { decodeCursor, encodeCursor } from '../../../../platform/http/pagination';
 import { toWebhookEventView } from '../../domain/endpoint.view';
 import { WebhookEventsRepository } from '../../persistence/webhook-events.repository';
 import { ListWebhookEventsQuery, WebhookEventPage } from './list-webhook-events.query';
