@@ -11,10 +11,10 @@
  */
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const fs = require('node:fs');
+const { freePort } = require('../scripts/devchain-lib');
 
 const root = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -23,16 +23,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 2);
 const API_SECRET = 'bench-client-secret';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns a child and resolves once its output matches `ready`; `stop()` ends it (SIGTERM, then SIGKILL). */
 async function startChild(name, args, env, ready, timeoutMs = 120_000) {

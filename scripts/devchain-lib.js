@@ -91,6 +91,19 @@ function tailFile(file, lines = 30) {
   }
 }
 
+/** A TCP port free on 127.0.0.1 right now (the OS picks it). Shared by the tests and the bench. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /** Resolves true if a TCP connection to host:port succeeds within timeoutMs. Never rejects. */
 function isPortOpen(host, port, timeoutMs = 1000) {
   return new Promise((resolve) => {
@@ -504,6 +517,7 @@ module.exports = {
   compileContracts,
   devAccounts,
   isPortOpen,
+  freePort,
   CHAIN_ID,
   HARDHAT_MNEMONIC,
   USDC_DECIMALS,

@@ -1,3 +1,4 @@
+import { devAccount } from '../platform/chain/dev-accounts';
 import { ConfigError, loadConfig } from './config';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
@@ -87,7 +88,7 @@ describe('loadConfig', () => {
           CHAIN_ID: '31337',
           TOKENS: `USDC:${USDC_ADDRESS}:6, DAI:0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512:18`,
           API_KEYS: 'alpha:alpha-secret-1,beta:beta:secret:with:colons',
-          TREASURY_PRIVATE_KEY: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+          TREASURY_PRIVATE_KEY: devAccount(0).privateKey,
         }),
       );
       expect(c.port).toBe(8080);
@@ -105,7 +106,7 @@ describe('loadConfig', () => {
         { name: 'alpha', secret: 'alpha-secret-1' },
         { name: 'beta', secret: 'beta:secret:with:colons' },
       ]);
-      expect(c.treasuryPrivateKey).toBe('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
+      expect(c.treasuryPrivateKey).toBe(devAccount(0).privateKey);
     });
 
     it.each(['false', '0', 'no', 'FALSE'])('OTEL_ENABLED=%s is false', (v) => {

@@ -4,7 +4,6 @@
  * file, and checks deployment, funding, interval mining, BatchPayout and the reuse/stop lifecycle.
  */
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { Contract, JsonRpcProvider, TransactionReceipt, Wallet, getAddress, parseEther, parseUnits } from 'ethers';
@@ -16,17 +15,6 @@ jest.setTimeout(60_000);
 const BLOCK_MS = 300;
 const ONE_BILLION_USDC = 1_000_000_000n * 10n ** 6n;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -68,7 +56,7 @@ describe('devchain (hardhat node, interval mining)', () => {
   beforeAll(async () => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payrail-devchain-e2e-'));
     file = path.join(tmpDir, 'devchain.json');
-    port = await freePort();
+    port = await lib.freePort();
     const logFile = path.join(tmpDir, 'node.log');
     dc = await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file, logFile, log: () => undefined });
     provider = new JsonRpcProvider(dc.rpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1 });

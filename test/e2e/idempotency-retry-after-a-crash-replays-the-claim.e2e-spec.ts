@@ -1,21 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { API_KEY, bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { freshWallet } from '../helpers/chain';
+import { freePort } from '../helpers/process';
 
 const root = join(__dirname, '..', '..');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /**
  * Issue 4, acceptance 4: the API process dies (SIGKILL, PAYRAIL_CRASH_AT=after-claim-commit) after the claim

@@ -7,18 +7,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomBytes } = require('node:crypto');
 const { Client } = require('pg');
-const { startDevchain } = require('../../scripts/devchain-lib');
+const { startDevchain, freePort } = require('../../scripts/devchain-lib');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function requireService(name, check, howto) {
   try {

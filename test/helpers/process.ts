@@ -1,21 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { World } from './app';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js'); // built by the e2e global setup
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const devchainLib = require('../../scripts/devchain-lib') as { freePort(): Promise<number> };
+
+/** A TCP port free on 127.0.0.1 (one implementation, in scripts/devchain-lib.js). */
+export const freePort = (): Promise<number> => devchainLib.freePort();
 
 export interface AppProcess {
   proc: ChildProcess;

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from '../errors/domain-error';
+import { UUID_RE } from './ids';
 
 /**
  * Keyset pagination shared by every list endpoint: newest first; the cursor is opaque base64url of
@@ -30,7 +31,6 @@ export function cursorAtSql(column: string): string {
 }
 
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
@@ -42,7 +42,7 @@ export function decodeCursor(cursor: string): { createdAt: string; id: string } 
     if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error('bad');
     const [createdAt, id] = parsed as [unknown, unknown];
     if (typeof createdAt !== 'string' || !CURSOR_AT.test(createdAt) || Number.isNaN(Date.parse(createdAt))) throw new Error('bad');
-    if (typeof id !== 'string' || !UUID.test(id)) throw new Error('bad');
+    if (typeof id !== 'string' || !/^[0-9a-f-]+$/.test(id) || !UUID_RE.test(id)) throw new Error('bad');
     return { createdAt, id };
   } catch {
     throw new ValidationError([{ field: 'cursor', message: 'is not a cursor returned by this API' }]);

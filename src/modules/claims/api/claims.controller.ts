@@ -18,6 +18,7 @@ import type { FastifyReply } from 'fastify';
 import { AcceptsSignedRequests, Principal, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ValidationError } from '../../../platform/errors/domain-error';
+import { uuidOr404 } from '../../../platform/http/ids';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { RateLimitGuard } from '../../../platform/rate-limit/rate-limit.guard';
 import { CancelClaimCommand } from '../commands/cancel-claim/cancel-claim.command';
@@ -32,12 +33,7 @@ import { SignedClaimGuard } from './signed-claim.guard';
 
 const SIGNED_ONLY = ['nonce', 'deadline', 'signature'] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function claimId(id: string): string {
-  if (!UUID.test(id)) throw new ClaimNotFoundError(id.slice(0, 64));
-  return id.toLowerCase();
-}
+const claimId = (id: string) => uuidOr404(id, (shown) => new ClaimNotFoundError(shown));
 
 @ApiTags('claims')
 @ApiBearerAuth()

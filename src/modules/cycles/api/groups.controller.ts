@@ -1,3 +1,4 @@
+import { uuidOr404 } from '../../../platform/http/ids';
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -17,8 +18,6 @@ import { CreateGroupCommand } from '../commands/create-group/create-group.comman
 import { GroupNotFoundError } from '../domain/cycle.errors';
 import { GetGroupQuery } from '../queries/get-group/get-group.query';
 import { CreateGroupDto, GroupDto } from './group.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('groups')
 @ApiBearerAuth()
@@ -49,7 +48,6 @@ export class GroupsController {
   @ApiOkResponse({ type: GroupDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   get(@Param('id') id: string) {
-    if (!UUID.test(id)) throw new GroupNotFoundError(id.slice(0, 64));
-    return this.queries.execute(new GetGroupQuery(id.toLowerCase()));
+    return this.queries.execute(new GetGroupQuery(uuidOr404(id, (shown) => new GroupNotFoundError(shown))));
   }
 }

@@ -1,3 +1,4 @@
+import { UUID_RE } from '../../../platform/http/ids';
 import { getAddress } from 'ethers';
 import { formatAmount, MoneyError, parseAmount } from '../../claims/domain/money';
 
@@ -24,13 +25,11 @@ export interface GroupTerms {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Shape of the event's `data`; a failure reason names the field. Pure. */
 export function parseContributionData(data: unknown): Checked<ContributionClaim> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, reason: 'data must be an object' };
   const d = data as Record<string, unknown>;
-  if (typeof d.groupId !== 'string' || !UUID.test(d.groupId)) return { ok: false, reason: 'data.groupId must be a group id (uuid)' };
+  if (typeof d.groupId !== 'string' || !UUID_RE.test(d.groupId)) return { ok: false, reason: 'data.groupId must be a group id (uuid)' };
   if (typeof d.cycle !== 'number' || !Number.isInteger(d.cycle) || d.cycle < 1 || d.cycle > 1_000_000) {
     return { ok: false, reason: 'data.cycle must be an integer >= 1' };
   }

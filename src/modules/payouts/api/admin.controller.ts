@@ -1,3 +1,4 @@
+import { uuidOr404 } from '../../../platform/http/ids';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -51,8 +52,6 @@ class ResyncDto {
   @ApiProperty() inFlight: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 @ApiTags('admin')
 @ApiBearerAuth()
 @AdminOnly()
@@ -93,8 +92,7 @@ export class AdminController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
   requeue(@Param('id') id: string) {
-    if (!UUID.test(id)) throw new ClaimNotFoundError(id.slice(0, 64));
-    return this.commands.execute(new RequeueClaimCommand(id.toLowerCase()));
+    return this.commands.execute(new RequeueClaimCommand(uuidOr404(id, (shown) => new ClaimNotFoundError(shown))));
   }
 
   @Post('signers/:address/resync-nonce')

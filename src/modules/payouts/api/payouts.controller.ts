@@ -1,3 +1,4 @@
+import { uuidOr404 } from '../../../platform/http/ids';
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
@@ -31,7 +32,6 @@ export class PayoutsController {
   @ApiOkResponse({ type: PayoutDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   get(@Param('id') id: string) {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new PayoutNotFoundError(id.slice(0, 64));
-    return this.queries.execute(new GetPayoutQuery(id.toLowerCase()));
+    return this.queries.execute(new GetPayoutQuery(uuidOr404(id, (shown) => new PayoutNotFoundError(shown))));
   }
 }

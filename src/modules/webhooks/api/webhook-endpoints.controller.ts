@@ -1,3 +1,4 @@
+import { uuidOr404 } from '../../../platform/http/ids';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -29,12 +30,7 @@ import {
   WebhookEndpointDto,
 } from './webhook.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function endpointId(id: string): string {
-  if (!UUID.test(id)) throw new WebhookEndpointNotFoundError(id.slice(0, 64));
-  return id.toLowerCase();
-}
+const endpointId = (id: string) => uuidOr404(id, (shown) => new WebhookEndpointNotFoundError(shown));
 
 @ApiTags('webhook-endpoints')
 @ApiBearerAuth()
@@ -83,7 +79,7 @@ export class WebhookEndpointsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'an attempt is in flight, or the endpoint is disabled' })
   redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string) {
-    if (!UUID.test(deliveryId)) throw new WebhookDeliveryNotFoundError(deliveryId.slice(0, 64));
-    return this.commands.execute(new RedeliverWebhookCommand(endpointId(id), deliveryId.toLowerCase()));
+    const delivery = uuidOr404(deliveryId, (shown) => new WebhookDeliveryNotFoundError(shown));
+    return this.commands.execute(new RedeliverWebhookCommand(endpointId(id), delivery));
   }
 }
