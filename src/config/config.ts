@@ -24,6 +24,8 @@ export interface AppConfig {
   role: Role;
   nodeEnv: string;
   databaseUrl: string;
+  /** connections in this process's main Postgres pool */
+  dbPoolSize: number;
   redisUrl: string;
   queuePrefix: string;
   chainRpcUrl: string;
@@ -272,6 +274,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     role,
     nodeEnv: env.NODE_ENV || 'development',
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/payrail', ['postgres:', 'postgresql:'])!,
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 2, 500),
     redisUrl: url(env, 'REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:'])!,
     queuePrefix: prefix,
     chainRpcUrl,

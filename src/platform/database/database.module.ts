@@ -16,7 +16,7 @@ import { dataSourceOptions } from './data-source';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl, config.role === 'api' ? 10 : 20),
+        ...dataSourceOptions(config.databaseUrl, config.dbPoolSize),
         entities: [],
         autoLoadEntities: true,
       }),
