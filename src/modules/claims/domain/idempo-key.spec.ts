@@ -12,43 +12,43 @@ const BOB_LOWER = '0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc';
 describe('deriveIdempoKey', () => {
   it('vector 1: "0x7099...79c8|100000|USDC|referral:123"', () => {
     expect(deriveIdempoKey(ALICE_LOWER, 100000n, 'USDC', 'referral:123')).toBe(
-      '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb',
+      '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb', // keccak test vector, not a key
     );
   });
 
   it('mixed-case (checksummed) and upper-case wallet give the same key as lower case', () => {
-    const expected = '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb';
+    const expected = '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb'; // keccak test vector, not a key
     expect(deriveIdempoKey(ALICE_CHECKSUM, 100000n, 'USDC', 'referral:123')).toBe(expected);
     expect(deriveIdempoKey('0x' + ALICE_LOWER.slice(2).toUpperCase(), 100000n, 'USDC', 'referral:123')).toBe(expected);
   });
 
   it('token given in lower/mixed case is upper-cased', () => {
-    const expected = '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb';
+    const expected = '0x3acbe00078b25f89106d7075226a339f3dbdeecd140a53c83edf789db8d09fcb'; // keccak test vector, not a key
     expect(deriveIdempoKey(ALICE_LOWER, 100000n, 'usdc', 'referral:123')).toBe(expected);
     expect(deriveIdempoKey(ALICE_CHECKSUM, 100000n, 'uSdC', 'referral:123')).toBe(expected);
   });
 
   it('vector 2: unicode reason "bonus:café☕" is hashed as UTF-8 (preimage "...|1000000|USDC|bonus:caf\\u00e9\\u2615")', () => {
     expect(deriveIdempoKey(ALICE_LOWER, 1000000n, 'USDC', 'bonus:caf\u00e9\u2615')).toBe(
-      '0x8d00e84bb03f2bf401963b9943d29e5247d88cca58357db15592c958034a37bb',
+      '0x8d00e84bb03f2bf401963b9943d29e5247d88cca58357db15592c958034a37bb', // keccak test vector, not a key
     );
   });
 
   it('vector 3: 1 ETH in wei to another wallet (preimage "0x3c44...93bc|1000000000000000000|ETH|welcome")', () => {
     expect(deriveIdempoKey(BOB_LOWER, 1000000000000000000n, 'eth', 'welcome')).toBe(
-      '0x03cc2553d759da2dbdb621b663841966ff2d5e27312984b3167e8678db5136ff',
+      '0x03cc2553d759da2dbdb621b663841966ff2d5e27312984b3167e8678db5136ff', // keccak test vector, not a key
     );
   });
 
   it('vector 4: amount 2^256-1 is written in full decimal, not exponent form', () => {
     expect(deriveIdempoKey(ALICE_CHECKSUM, 2n ** 256n - 1n, 'ETH', 'max')).toBe(
-      '0xc16d65205b09f70038a1569f8b0875c97f9b57db6544062d69ac3a77875841c9',
+      '0xc16d65205b09f70038a1569f8b0875c97f9b57db6544062d69ac3a77875841c9', // keccak test vector, not a key
     );
   });
 
   it('vector 5: reason "referral:124"', () => {
     expect(deriveIdempoKey(ALICE_LOWER, 100000n, 'USDC', 'referral:124')).toBe(
-      '0x955259df01785074f4eefd16212c65a17f2d9d98a958f45b1b6c9545ce8a9a07',
+      '0x955259df01785074f4eefd16212c65a17f2d9d98a958f45b1b6c9545ce8a9a07', // keccak test vector, not a key
     );
   });
 
