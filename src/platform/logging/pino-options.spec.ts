@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createRootLogger, httpLogLevel, requestIdFrom, secretScrubber, secretValues, wantsPretty } from './pino-options';
+import { devAccount } from '../chain/dev-accounts';
 
-const KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
+const KEY = devAccount(1).privateKey; // a well-known dev key, to prove it is redacted
 const config = {
   logLevel: 'debug',
   logFile: null,
