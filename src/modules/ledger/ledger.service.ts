@@ -17,4 +17,10 @@ export class LedgerService {
     assertBalanced(lines);
     return this.repo.insertJournal(journalId, kind, ref, lines);
   }
+
+  /** debits - credits of one account in one currency, in base units (0 when it has no postings). */
+  async balance(account: string, currency: string): Promise<bigint> {
+    const [row] = await this.repo.balances(account, currency);
+    return BigInt(row?.balanceBase ?? '0');
+  }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ChainService } from '../../platform/chain/chain.service';
-import { queryRows } from '../../platform/database/sql';
+import { PayoutsRepository } from './persistence/payouts.repository';
 import { Accounts, transfer } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
 
@@ -20,6 +20,7 @@ export class FundingSync {
   constructor(
     private readonly chain: ChainService,
     private readonly ledger: LedgerService,
+    private readonly payouts: PayoutsRepository,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
@@ -30,21 +31,11 @@ export class FundingSync {
     await this.txHost.withTransaction(async () => {
       // one process at a time decides funding for this signer (the boot-time opening uses the same lock)
       await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${signer}`]);
-      const inFlight = await queryRows<{ n: number }>(
-        this.txHost.tx,
-        `SELECT count(*)::int AS n FROM payouts WHERE signer = $1 AND chain_id = $2 AND status = 'submitted'`,
-        [signer, this.chain.chainId],
-      );
-      if (inFlight[0]!.n > 0) return; // unsettled outflows: the chain is ahead of the ledger
+      if ((await this.payouts.countInFlight(signer, this.chain.chainId)) > 0) return; // unsettled outflows: the chain is ahead of the ledger
       const block = await this.chain.provider.getBlockNumber();
       for (const symbol of this.chain.tokenSymbols()) {
         const onChain = await this.chain.balanceOf(symbol, signer, block);
-        const [row] = await queryRows<{ balance: string | null }>(
-          this.txHost.tx,
-          `SELECT sum(amount)::text AS balance FROM ledger_postings WHERE account = $1 AND currency = $2`,
-          [Accounts.treasury(symbol), symbol],
-        );
-        const booked = BigInt(row?.balance ?? '0');
+        const booked = await this.ledger.balance(Accounts.treasury(symbol), symbol);
         if (onChain <= booked) continue;
         const ok = await this.ledger.post(
           `funding:${this.chain.chainId}:${signer}:${symbol}:${block}`,

@@ -38,4 +38,19 @@ export class NonceAllocator {
     if (rows.length === 0) throw new Error(`signer ${address} is not registered for chain ${chainId}`);
     return Number(rows[0]!.nonce);
   }
+
+  /** Locks the signer row (no nonce is allocated until the caller commits); null when unknown. */
+  async lock(address: string, chainId: number): Promise<{ address: string; nextNonce: number } | null> {
+    const [row] = await queryRows<{ address: string; next_nonce: string }>(
+      this.tx,
+      `SELECT address, next_nonce::text FROM signers WHERE lower(address) = lower($1) AND chain_id = $2 FOR UPDATE`,
+      [address, chainId],
+    );
+    return row ? { address: row.address, nextNonce: Number(row.next_nonce) } : null;
+  }
+
+  /** Sets the next nonce (admin resync); call with the row locked by `lock` in the same transaction. */
+  async setNext(address: string, chainId: number, next: number): Promise<void> {
+    await this.tx.query(`UPDATE signers SET next_nonce = $3, updated_at = now() WHERE address = $1 AND chain_id = $2`, [address, chainId, next]);
+  }
 }
