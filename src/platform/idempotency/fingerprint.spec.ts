@@ -1,5 +1,6 @@
 import { parseIdempotencyKey, requestFingerprint } from './fingerprint';
-import { appliesTo, scopeOf } from './idempotency.interceptor';
+import { appliesTo, IDEMPOTENCY_PENDING, IdempotentRequest, scopeOf, startClaim } from './idempotency.interceptor';
+import type { ClaimOutcome, IdempotencyStore } from './idempotency.store';
 import { isReplayable } from './idempotency.recorder';
 
 describe('requestFingerprint', () => {
@@ -70,5 +71,51 @@ describe('scope and applicability', () => {
     expect(appliesTo(req('GET', '/v1/claims'))).toBe(false);
     expect(appliesTo(req('POST', '/v1/webhooks/:provider'))).toBe(false);
     expect(appliesTo(req('POST', '/v1/webhook-endpoints'))).toBe(true);
+  });
+});
+
+describe('startClaim (the early claim, started by a guard right after authentication)', () => {
+  const outcome: ClaimOutcome = { kind: 'claimed', id: 'r1', token: 't1', takenOver: false };
+  const fakeStore = (claim: jest.Mock) => ({ claim }) as unknown as IdempotencyStore;
+  const req = (over: Record<string, unknown> = {}) =>
+    ({
+      method: 'POST',
+      url: '/v1/claims?x=1',
+      routeOptions: { url: '/v1/claims' },
+      headers: { 'idempotency-key': 'k-1' },
+      body: { b: 2, a: 1 },
+      principal: { kind: 'client', name: 'acme' },
+      ...over,
+    }) as unknown as IdempotentRequest;
+
+  it('claims once per request, scoped and fingerprinted like the interceptor would', async () => {
+    const claim = jest.fn().mockResolvedValue(outcome);
+    const r = req();
+    startClaim(r, fakeStore(claim));
+    startClaim(r, fakeStore(claim)); // the interceptor calling it again does not claim twice
+    expect(claim).toHaveBeenCalledTimes(1);
+    expect(claim).toHaveBeenCalledWith('client:acme', 'k-1', requestFingerprint('POST', '/v1/claims', { a: 1, b: 2 }), 'POST', '/v1/claims');
+    await expect(r[IDEMPOTENCY_PENDING]).resolves.toEqual(outcome);
+  });
+
+  it.each([
+    ['no key', { headers: {} }],
+    ['a malformed key (left for the interceptor to reject with a 400)', { headers: { 'idempotency-key': '' } }],
+    ['a GET', { method: 'GET' }],
+    ['no principal yet', { principal: undefined }],
+    ['a signed principal whose wallet is not verified yet', { principal: { kind: 'signed', name: 'signed' } }],
+  ])('does nothing for %s', (_what, over) => {
+    const claim = jest.fn().mockResolvedValue(outcome);
+    const r = req(over);
+    startClaim(r, fakeStore(claim));
+    expect(claim).not.toHaveBeenCalled();
+    expect(r[IDEMPOTENCY_PENDING]).toBeUndefined();
+  });
+
+  it('keeps a store failure in the outcome (no unhandled rejection; the interceptor rethrows it)', async () => {
+    const error = new Error('connection refused');
+    const r = req();
+    startClaim(r, fakeStore(jest.fn().mockRejectedValue(error)));
+    await expect(r[IDEMPOTENCY_PENDING]).resolves.toEqual({ kind: 'failed', error });
   });
 });

@@ -1,23 +1,20 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, CanActivate, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { defer, from, mergeMap, Observable, of } from 'rxjs';
 import type { AuthedRequest, Principal } from '../auth/auth.guard';
 import { ValidationError } from '../errors/domain-error';
 import { parseIdempotencyKey, requestFingerprint, IDEMPOTENCY_KEY_MAX } from './fingerprint';
 import { IdempotencyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
-import { IdempotencyStore } from './idempotency.store';
+import { ClaimOutcome, IdempotencyStore } from './idempotency.store';
 import { routeOf } from '../rate-limit/rate-limit.policies';
 
-/** Set on a request that owns an in-flight record; the onSend recorder stores or releases it. */
-export const IDEMPOTENCY_CLAIM = Symbol('payrail:idempotency-claim');
+/** Set on a keyed request once its record is being claimed: the guard starts it, the interceptor awaits it. */
+export const IDEMPOTENCY_PENDING = Symbol('payrail:idempotency-pending');
 
-export interface ClaimedRecord {
-  id: string;
-  token: string;
-  route: string;
-}
+/** What claiming the record came to; `failed`: the store could not be asked (the interceptor rethrows). */
+export type PendingOutcome = ClaimOutcome | { kind: 'failed'; error: unknown };
 
-export type IdempotentRequest = AuthedRequest & { [IDEMPOTENCY_CLAIM]?: ClaimedRecord };
+export type IdempotentRequest = AuthedRequest & { [IDEMPOTENCY_PENDING]?: Promise<PendingOutcome> };
 
 /** POST routes under this prefix dedupe by event id instead (API.md "Webhooks in"). */
 const EXCLUDED_PREFIX = '/v1/webhooks';
@@ -37,11 +34,45 @@ export function scopeOf(p: Principal): string {
 }
 
 /**
+ * Starts claiming the request's record, once: when the request takes a key (a client or admin POST with a
+ * well-formed Idempotency-Key) and its principal is known. Never throws: a malformed key is left for the
+ * interceptor to reject, and a store error is kept in the outcome.
+ */
+export function startClaim(req: IdempotentRequest, store: IdempotencyStore): void {
+  if (req[IDEMPOTENCY_PENDING] || !appliesTo(req)) return;
+  if (req.principal!.kind === 'signed' && !req.principal!.wallet) return; // its wallet is verified by a route guard, later
+  const key = parseIdempotencyKey(req.headers['idempotency-key']);
+  if (key === null) return;
+  const path = req.url.split('?')[0]!;
+  const fingerprint = requestFingerprint(req.method, path, req.body);
+  req[IDEMPOTENCY_PENDING] = store.claim(scopeOf(req.principal!), key, fingerprint, req.method, path).catch(
+    (error: unknown): PendingOutcome => ({ kind: 'failed', error }),
+  );
+}
+
+/**
+ * A global guard registered after the auth guard: it starts claiming the key as soon as the caller is
+ * known, so the claim's round trip to Postgres overlaps the guards still to run (the per-wallet rate limit's
+ * round trip to Redis on POST /v1/claims). It never rejects. If a later guard does, the onSend recorder
+ * releases the record (a 401/429 is never stored). Signed claims get their principal from a route guard,
+ * so the interceptor starts theirs.
+ */
+@Injectable()
+export class IdempotencyEarlyClaimGuard implements CanActivate {
+  constructor(private readonly store: IdempotencyStore) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    if (ctx.getType() === 'http') startClaim(ctx.switchToHttp().getRequest<IdempotentRequest>(), this.store);
+    return true;
+  }
+}
+
+/**
  * Idempotency-Key on every client and admin POST (API.md). Runs after the guards (auth, rate limits), so
- * the principal is known and a throttled request never touches a record. The first request with a key
- * claims the record and runs (`X-Idempotency: MISS`); the response is stored by the onSend recorder
- * (IdempotencyRecorder), which sees the exact bytes sent, error responses from the exception filter
- * included. A completed key replays the stored response without running the handler.
+ * the principal is known. The first request with a key claims the record and runs (`X-Idempotency: MISS`);
+ * the response is stored by the onSend recorder (IdempotencyRecorder), which sees the exact bytes sent,
+ * error responses from the exception filter included. A completed key replays the stored response without
+ * running the handler.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -61,16 +92,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** null: proceed to the handler (the record is ours); a Buffer: the stored body to send instead. */
   private async begin(req: IdempotentRequest, reply: FastifyReply, raw: string | string[]): Promise<Buffer | null> {
-    const key = parseIdempotencyKey(raw);
-    if (key === null) {
+    if (parseIdempotencyKey(raw) === null) {
       throw new ValidationError([{ field: 'Idempotency-Key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX} characters` }]);
     }
-    const path = req.url.split('?')[0]!;
-    const fingerprint = requestFingerprint(req.method, path, req.body);
-    const outcome = await this.store.claim(scopeOf(req.principal!), key, fingerprint, req.method, path);
+    startClaim(req, this.store); // already started by the guard, unless the principal came from a route guard
+    const outcome = await req[IDEMPOTENCY_PENDING]!;
     switch (outcome.kind) {
       case 'claimed':
-        req[IDEMPOTENCY_CLAIM] = { id: outcome.id, token: outcome.token, route: routeOf(req) };
         void reply.header('x-idempotency', 'MISS');
         return null;
       case 'replay': {
@@ -84,6 +112,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw new IdempotencyKeyReusedError();
       case 'in_flight':
         throw new IdempotencyInFlightError();
+      case 'failed':
+        throw outcome.error;
     }
   }
 }

@@ -1,15 +1,16 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { IDEMPOTENCY_CLEANUP_QUEUE } from './cleanup.job';
 import { IdempotencyCleanupProcessor } from './cleanup.processor';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyEarlyClaimGuard, IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRecorder } from './idempotency.recorder';
 import { IdempotencyStore } from './idempotency.store';
 import { PurgeExpiredIdempotencyRecordsHandler } from './purge-expired.handler';
 
 /**
- * Idempotency-Key for every client and admin POST (API.md): a global interceptor that claims the record,
+ * Idempotency-Key for every client and admin POST (API.md): a global guard that starts claiming the record
+ * early, a global interceptor that acts on the claim,
  * an onSend hook that stores the exact response, and (worker roles only) the cleanup job.
  */
 @Module({})
@@ -23,6 +24,8 @@ export class IdempotencyModule {
         IdempotencyStore,
         IdempotencyRecorder,
         PurgeExpiredIdempotencyRecordsHandler,
+        // imported after AuthModule (app.module.ts), so this global guard runs after the auth guard
+        { provide: APP_GUARD, useClass: IdempotencyEarlyClaimGuard },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...processors,
       ],

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { crashIf } from '../chain/crash-point';
 import { describeSafely } from '../errors/problem.filter';
-import { IDEMPOTENCY_CLAIM, IdempotentRequest } from './idempotency.interceptor';
+import { IDEMPOTENCY_PENDING, IdempotentRequest } from './idempotency.interceptor';
+import { routeOf } from '../rate-limit/rate-limit.policies';
 import { IdempotencyStore } from './idempotency.store';
 
 /** Headers replayed with a stored response (the rest describe this delivery, not the result). */
@@ -54,9 +55,12 @@ export class IdempotencyRecorder implements OnModuleInit {
   }
 
   private async record(req: IdempotentRequest, reply: FastifyReply, payload: unknown): Promise<void> {
-    const claimed = req[IDEMPOTENCY_CLAIM];
-    if (!claimed) return;
-    req[IDEMPOTENCY_CLAIM] = undefined;
+    const pending = req[IDEMPOTENCY_PENDING];
+    if (!pending) return;
+    req[IDEMPOTENCY_PENDING] = undefined;
+    // the claim may still be under way (a guard after the early claim rejected the request): wait for it
+    const claimed = await pending;
+    if (claimed.kind !== 'claimed') return;
     const status = reply.statusCode;
     try {
       const body = bodyBytes(payload);
@@ -64,13 +68,14 @@ export class IdempotencyRecorder implements OnModuleInit {
         await this.store.release(claimed.id, claimed.token);
         return;
       }
-      if (status < 300 && claimed.route === '/v1/claims') crashIf(this.config.crashAt, 'after-claim-commit');
+      if (status < 300 && routeOf(req) === '/v1/claims') crashIf(this.config.crashAt, 'after-claim-commit');
       const headers: Record<string, string> = {};
       for (const name of STORED_HEADERS) {
         const v = reply.getHeader(name);
         if (v !== undefined) headers[name] = String(v);
       }
-      await this.store.complete(claimed.id, claimed.token, { status, headers, body });
+      // written behind the response (coalesced with others); a retry meanwhile waits for it (IdempotencyStore)
+      void this.store.complete(claimed.id, claimed.token, { status, headers, body });
     } catch (err) {
       // the response still goes out; the record stays in flight until its lock expires, then a retry re-executes
       this.logger.warn(`could not store the idempotent response: ${describeSafely(err)}`);

@@ -1,7 +1,8 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { describeSafely } from '../errors/problem.filter';
 
 export interface StoredResponse {
   status: number;
@@ -15,6 +16,16 @@ export type ClaimOutcome =
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
+
+interface QueuedCompletion {
+  id: string;
+  token: string;
+  response: StoredResponse;
+  resolve: (stored: boolean) => void;
+}
+
+/** Most completions stored by one statement. */
+const COMPLETE_BATCH = 200;
 
 interface ExistingRow {
   id: string;
@@ -34,15 +45,20 @@ interface ExistingRow {
  * whose record was taken over can no longer complete or release it.
  *
  * Its own small pool, whose sessions commit with `synchronous_commit = off` (no WAL flush wait per
- * statement; measured: the two flushes were most of the key's cost, see README "Benchmarks"). Why that is
- * safe: WAL is sequential, so the handler's own (synchronous) commit also makes the earlier in-flight
- * record durable; a record lost in a Postgres crash either guarded a request that wrote nothing, or (a
- * lost completion) stays in flight until its lock expires and the retry re-executes, exactly as after an
- * application crash. Business transactions keep synchronous commits (they use the TypeORM pool).
+ * statement). Why that is safe: WAL is sequential, so the handler's own (synchronous) commit also makes the
+ * earlier in-flight record durable; a record lost in a Postgres crash either guarded a request that wrote
+ * nothing, or (a lost completion) stays in flight until its lock expires and the retry re-executes, exactly
+ * as after an application crash. Business transactions keep synchronous commits (they use the TypeORM pool).
+ *
+ * Completions are written behind the response and coalesced: `complete()` queues the stored response and one
+ * statement at a time stores everything queued (so under load one UPDATE completes many records). A retry
+ * that reaches this process while its record's completion is still queued waits for it and replays; one that
+ * reaches another process in that window gets 409 + Retry-After, as for any request in flight. See ADR 0002.
  */
 @Injectable()
 export class IdempotencyStore implements OnApplicationShutdown {
   private readonly pool: Pool;
+  private readonly logger = new Logger('Idempotency');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.pool = new Pool({
@@ -56,10 +72,22 @@ export class IdempotencyStore implements OnApplicationShutdown {
 
   private ended = false;
 
+  /** Completions not yet stored, and the one flush that stores them (at most one statement at a time). */
+  private queued: QueuedCompletion[] = [];
+  private flushing: Promise<void> | null = null;
+  /** Record id -> its queued completion, so a retry in this process waits for it instead of a 409. */
+  private readonly completing = new Map<string, Promise<boolean>>();
+
   async onApplicationShutdown(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
+    await this.flushed(); // the HTTP server is closed by now: nothing queues after this
     await this.pool.end();
+  }
+
+  /** Resolves once every completion queued so far has been written (or has failed and been logged). */
+  async flushed(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
   /** `name`: a prepared statement (per pooled connection), for the statements on every keyed request. */
@@ -109,6 +137,12 @@ export class IdempotencyStore implements OnApplicationShutdown {
           response: { status: row.responseStatus!, headers: row.responseHeaders ?? {}, body: row.responseBody! },
         };
       }
+      const completing = this.completing.get(row.id);
+      if (completing) {
+        // answered by this process a moment ago, its response not yet stored: wait for it, then read again
+        await completing;
+        continue;
+      }
       if (!row.lockExpired) return { kind: 'in_flight' };
       // the request that held it crashed (or hung past the lock): exactly one retry takes it over
       if (await this.takeOver(row.id, token, fingerprint, method, path, `status = 'in_flight' AND locked_until < clock_timestamp()`)) {
@@ -133,18 +167,62 @@ export class IdempotencyStore implements OnApplicationShutdown {
     return rows.length === 1;
   }
 
-  /** Stores the response sent for a claimed record; false when the record is no longer ours. */
-  async complete(id: string, token: string, response: StoredResponse): Promise<boolean> {
-    const rows = await this.q<{ id: string }>(
-      `UPDATE idempotency_records
-          SET status = 'completed', response_status = $3, response_headers = $4::jsonb, response_body = $5,
-              completed_at = clock_timestamp(), lock_token = NULL, locked_until = NULL
-        WHERE id = $1 AND lock_token = $2 AND status = 'in_flight'
-        RETURNING id`,
-      [id, token, response.status, JSON.stringify(response.headers), response.body],
-      'idempotency_complete',
-    );
-    return rows.length === 1;
+  /**
+   * Stores the response sent for a claimed record, behind the response: queued, and written by the next
+   * flush together with whatever else is queued. Resolves to false when the record is no longer ours (taken
+   * over) or the write failed (the record then stays in flight until its lock expires: a retry re-executes,
+   * as after a crash). Never rejects.
+   */
+  complete(id: string, token: string, response: StoredResponse): Promise<boolean> {
+    const done = new Promise<boolean>((resolve) => this.queued.push({ id, token, response, resolve }));
+    this.completing.set(id, done);
+    void done.then(() => {
+      if (this.completing.get(id) === done) this.completing.delete(id);
+    });
+    this.kick();
+    return done;
+  }
+
+  private kick(): void {
+    if (this.flushing || this.queued.length === 0) return;
+    this.flushing = this.flush().finally(() => {
+      this.flushing = null;
+      this.kick(); // queued after the loop's last check, before this callback
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queued.length) {
+      const batch = this.queued.splice(0, COMPLETE_BATCH);
+      let stored = new Set<string>();
+      try {
+        const rows = await this.q<{ id: string }>(
+          `UPDATE idempotency_records r
+              SET status = 'completed', response_status = u.status, response_headers = u.headers,
+                  response_body = decode(u.body, 'base64'), completed_at = statement_timestamp(),
+                  lock_token = NULL, locked_until = NULL
+             FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, token uuid, status int, headers jsonb, body text)
+            WHERE r.id = u.id AND r.lock_token = u.token AND r.status = 'in_flight'
+            RETURNING r.id`,
+          [
+            JSON.stringify(
+              batch.map((c) => ({
+                id: c.id,
+                token: c.token,
+                status: c.response.status,
+                headers: c.response.headers,
+                body: c.response.body.toString('base64'),
+              })),
+            ),
+          ],
+          'idempotency_complete_many',
+        );
+        stored = new Set(rows.map((r) => r.id));
+      } catch (err) {
+        this.logger.warn(`could not store ${batch.length} idempotent response(s): ${describeSafely(err)}`);
+      }
+      for (const c of batch) c.resolve(stored.has(c.id));
+    }
   }
 
   /** Forgets a claimed record (a response that is not stored: 400, 401, 403, 429, 5xx). */
