@@ -185,7 +185,8 @@ export class IdempotencyStore implements OnApplicationShutdown {
 
   private kick(): void {
     if (this.flushing || this.queued.length === 0) return;
-    this.flushing = this.flush().finally(() => {
+    // after the current I/O phase: the response that queued this goes out first, and more completions join
+    this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush()).finally(() => {
       this.flushing = null;
       this.kick(); // queued after the loop's last check, before this callback
     });
