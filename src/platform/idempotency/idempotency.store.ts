@@ -26,6 +26,8 @@ interface QueuedCompletion {
 
 /** Most completions stored by one statement. */
 const COMPLETE_BATCH = 200;
+/** How long a queued completion waits for others to share its statement (bounds the in-flight window). */
+const COMPLETE_DELAY_MS = 20;
 
 interface ExistingRow {
   id: string;
@@ -185,8 +187,9 @@ export class IdempotencyStore implements OnApplicationShutdown {
 
   private kick(): void {
     if (this.flushing || this.queued.length === 0) return;
-    // after the current I/O phase: the response that queued this goes out first, and more completions join
-    this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush()).finally(() => {
+    // a moment later: the response that queued this goes out first, and the completions of other requests
+    // join it (under load one UPDATE stores many; the wait is not on any response's path)
+    this.flushing = new Promise((resolve) => setTimeout(resolve, COMPLETE_DELAY_MS)).then(() => this.flush()).finally(() => {
       this.flushing = null;
       this.kick(); // queued after the loop's last check, before this callback
     });
