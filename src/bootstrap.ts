@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Wallet } from 'ethers';
+import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-metrics-server';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/config';
 import { createProvider } from './platform/chain/chain.service';
@@ -118,6 +119,8 @@ export interface RunningApp {
   app: INestApplicationContext;
   /** http://127.0.0.1:<port> when the HTTP role is on */
   url: string | null;
+  /** ROLE=worker with METRICS_PORT: http://127.0.0.1:<port> serving GET /metrics */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -127,7 +130,24 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   if (config.role === 'worker') {
     const ctx = await NestFactory.createApplicationContext(AppModule.register(config), { bufferLogs: true });
     ctx.useLogger(ctx.get(PinoLogger));
-      return { app: ctx, url: null, close: () => ctx.close() };
+    let metrics: MetricsServer | null = null;
+    if (config.metricsPort !== null) {
+      try {
+        metrics = await serveWorkerMetrics(config.metricsPort, config.host);
+      } catch (err) {
+        await ctx.close(); // its processors are already running: stop them before failing the boot
+        throw new BootError(`METRICS_PORT ${config.metricsPort}: cannot listen (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    }
+    return {
+      app: ctx,
+      url: null,
+      metricsUrl: metrics?.url ?? null,
+      close: async () => {
+        await metrics?.close(); // the last scrape sees the drain, then the port is released
+        await ctx.close();
+      },
+    };
   }
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
@@ -175,5 +195,5 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return { app, url: `http://127.0.0.1:${port}`, metricsUrl: null, close: () => app.close() };
 }

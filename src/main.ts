@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const running = await startApp(await preflight(config));
   if (running.url) console.log(`Payrail (${config.role}) listening on ${running.url} — docs at ${running.url}/docs`);
-  else console.log(`Payrail worker started`);
+  else console.log(`Payrail worker started${running.metricsUrl ? ` — metrics at ${running.metricsUrl}/metrics` : ''}`);
   let stopping = false;
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => {

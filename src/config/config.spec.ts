@@ -116,6 +116,13 @@ describe('loadConfig', () => {
     it('accepts the boundary port values', () => {
       expect(loadConfig(env({ PORT: '65535' })).port).toBe(65535);
     });
+
+    it('METRICS_PORT: unset or empty is null (no port), 0 means any free port', () => {
+      expect(loadConfig(env({})).metricsPort).toBeNull();
+      expect(loadConfig(env({ METRICS_PORT: '' })).metricsPort).toBeNull();
+      expect(loadConfig(env({ METRICS_PORT: '0' })).metricsPort).toBe(0);
+      expect(loadConfig(env({ METRICS_PORT: '9464' })).metricsPort).toBe(9464);
+    });
   });
 
   describe('a bad value throws a one-line ConfigError naming the key', () => {
@@ -125,6 +132,8 @@ describe('loadConfig', () => {
       ['PORT', { PORT: '-1' }],
       ['PORT', { PORT: '3000.5' }],
       ['PORT', { PORT: '1e3' }],
+      ['METRICS_PORT', { METRICS_PORT: '70000' }],
+      ['METRICS_PORT', { METRICS_PORT: 'nine' }],
       ['ROLE', { ROLE: 'boss' }],
       ['CONFIRMATIONS', { CONFIRMATIONS: '0' }],
       ['CLAIM_QUEUE_CONCURRENCY', { CLAIM_QUEUE_CONCURRENCY: '0' }],

@@ -21,6 +21,8 @@ export interface TokenConfig {
 export interface AppConfig {
   port: number;
   host: string;
+  /** ROLE=worker only: serve GET /metrics on this port (0 = any free port); null = no HTTP at all */
+  metricsPort: number | null;
   role: Role;
   nodeEnv: string;
   databaseUrl: string;
@@ -270,6 +272,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[a-zA-Z0-9_-]{1,64}$/.test(prefix)) throw new ConfigError('QUEUE_PREFIX: letters, digits, _ and - only');
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
+    metricsPort: env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
     host: env.HOST || '0.0.0.0',
     role,
     nodeEnv: env.NODE_ENV || 'development',
