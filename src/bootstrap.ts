@@ -16,6 +16,7 @@ import { ensureDatabase } from './platform/database/ensure-database';
 import { runMigrations } from './platform/database/data-source';
 import { sendProblem, toProblem } from './platform/errors/problem.filter';
 import { createValidationPipe } from './platform/errors/validation';
+import { registerBodyParsers } from './platform/http/body-parsers';
 import { fastifyRequestIdOptions } from './platform/logging/pino-options';
 import { documentAuth } from './platform/auth/openapi';
 import { documentIdempotency } from './platform/idempotency/openapi';
@@ -162,7 +163,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     bufferLogs: true,
   });
   app.useLogger(app.get(PinoLogger));
-
+  registerBodyParsers(app, config.bodyLimitBytes);
 
   // security headers; Swagger UI (/docs) needs its inline init script and styles
   await app.register(helmet, {

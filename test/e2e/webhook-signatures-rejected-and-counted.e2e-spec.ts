@@ -130,6 +130,23 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
     expect(await stored()).toBe(before);
   });
 
+  it('malformed JSON is verified before it is parsed: unsigned or badly signed -> 401 and counted; authentic -> 400', async () => {
+    const broken = '{"id": "evt_broken", "type": ';
+    // no signature: refused as unauthenticated (not a 400 that tells an anonymous caller how its bytes parse)
+    await expectRejected('acme', broken, { 'content-type': 'application/json' }, 'missing_headers');
+    await expectRejected('acme', broken, standardHeaders(testSecret('acme-wrong'), broken), 'bad_signature');
+    // signed by the provider: the provider sent bad JSON, and is told so
+    const before = await stored();
+    const r = await post('acme', broken, standardHeaders(NEW, broken));
+    expect(r.status).toBe(400);
+    expect(r.headers.get('content-type')).toContain('application/problem+json');
+    expect(r.body.errors).toEqual([expect.objectContaining({ field: 'body', message: 'is not valid JSON' })]);
+    expect(await stored()).toBe(before);
+    // other routes still reject malformed JSON before anything else
+    const claim = await http(app, 'POST', '/v1/claims', undefined, { raw: broken, headers: { 'content-type': 'application/json' } });
+    expect(claim.status).toBe(400);
+  });
+
   it('stores an unknown event type as ignored (202) and never processes it', async () => {
     const e = event('member.renamed');
     const r = await sendSignedWebhook(app, 'acme', NEW, e);
