@@ -112,6 +112,10 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     out.adminToken = DEV_ADMIN_TOKEN;
     log(`ADMIN_TOKEN unset: the dev token "${DEV_ADMIN_TOKEN}" works (dev chains only)`);
   }
+  if (out.webhookAllowPrivateTargets === null) {
+    out.webhookAllowPrivateTargets = dev;
+    if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
+  }
   log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}`);
   return out;
 }

@@ -113,6 +113,13 @@ describe('loadConfig', () => {
       expect(loadConfig(env({ OTEL_ENABLED: v })).otelEnabled).toBe(false);
     });
 
+    it('WEBHOOK_ALLOW_PRIVATE_TARGETS: unset is null (decided per chain at boot), true and false as given', () => {
+      expect(loadConfig(env()).webhookAllowPrivateTargets).toBeNull();
+      expect(loadConfig(env({ WEBHOOK_ALLOW_PRIVATE_TARGETS: '' })).webhookAllowPrivateTargets).toBeNull();
+      expect(loadConfig(env({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' })).webhookAllowPrivateTargets).toBe(true);
+      expect(loadConfig(env({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' })).webhookAllowPrivateTargets).toBe(false);
+    });
+
     it('accepts the boundary port values', () => {
       expect(loadConfig(env({ PORT: '65535' })).port).toBe(65535);
     });
@@ -161,6 +168,7 @@ describe('loadConfig', () => {
       ['WEBHOOK_SECRETS', { WEBHOOK_SECRETS: 'nocolon' }],
       ['QUEUE_PREFIX', { QUEUE_PREFIX: 'bad prefix!' }],
       ['OTEL_ENABLED', { OTEL_ENABLED: 'maybe' }],
+      ['WEBHOOK_ALLOW_PRIVATE_TARGETS', { WEBHOOK_ALLOW_PRIVATE_TARGETS: 'sometimes' }],
       ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ])('%s (%j)', (key, extra) => {
       const err = configError(extra);

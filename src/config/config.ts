@@ -58,6 +58,11 @@ export interface AppConfig {
   webhookRetryScheduleMs: number[];
   /** outbound webhook request timeout in ms */
   webhookDeliveryTimeoutMs: number;
+  /**
+   * outbound webhooks may target loopback, private, link-local and reserved addresses; null = unset, which
+   * finaliseForChain resolves (true on dev chains only)
+   */
+  webhookAllowPrivateTargets: boolean | null;
   rlClaimsPerHourWallet: number;
   rlPerMinIp: number;
   rlWebhookPerMin: number;
@@ -103,7 +108,7 @@ function int(env: Env, key: string, def: number, min: number, max = Number.MAX_S
   return n;
 }
 
-function bool(env: Env, key: string, def: boolean): boolean {
+function bool<D extends boolean | null>(env: Env, key: string, def: D): boolean | D {
   const raw = env[key];
   if (raw === undefined || raw === '') return def;
   if (/^(true|1|yes)$/i.test(raw)) return true;
@@ -303,6 +308,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookSecrets: pairs(env, 'WEBHOOK_SECRETS').map((p) => ({ provider: p.left, secret: p.right })),
     webhookRetryScheduleMs: retrySchedule(env),
     webhookDeliveryTimeoutMs: int(env, 'WEBHOOK_DELIVERY_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookAllowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', null),
     rlClaimsPerHourWallet: int(env, 'RL_CLAIMS_PER_HOUR_WALLET', 60, 1),
     rlPerMinIp: int(env, 'RL_PER_MIN_IP', 600, 1),
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),

@@ -68,4 +68,20 @@ describe('boot refuses clearly, in one line', () => {
     expect(dev.treasuryPrivateKey).toBe(devAccount(0).privateKey);
     expect(lines.join('\n')).not.toContain(devAccount(0).privateKey); // never logs the key
   });
+
+  it('WEBHOOK_ALLOW_PRIVATE_TARGETS: unset allows private targets on dev chains only (logged); set, it is kept', () => {
+    const real = { ...base, TREASURY_PRIVATE_KEY: '0x' + '11'.repeat(32), API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x' };
+    const devLines: string[] = [];
+    expect(finaliseForChain({ ...loadConfig(base), chainId: 31337 }, (l) => devLines.push(l)).webhookAllowPrivateTargets).toBe(true);
+    expect(devLines.filter((l) => l.startsWith('WEBHOOK_ALLOW_PRIVATE_TARGETS unset'))).toHaveLength(1);
+    expect(finaliseForChain({ ...loadConfig(base), chainId: 1337 }, () => undefined).webhookAllowPrivateTargets).toBe(true);
+    const realLines: string[] = [];
+    expect(finaliseForChain({ ...loadConfig(real), chainId: 1 }, (l) => realLines.push(l)).webhookAllowPrivateTargets).toBe(false);
+    expect(realLines.join('\n')).not.toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS');
+    const devOff: string[] = [];
+    const off = finaliseForChain({ ...loadConfig({ ...base, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }), chainId: 31337 }, (l) => devOff.push(l));
+    expect(off.webhookAllowPrivateTargets).toBe(false);
+    expect(devOff.join('\n')).not.toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS');
+    expect(finaliseForChain({ ...loadConfig({ ...real, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }), chainId: 1 }, () => undefined).webhookAllowPrivateTargets).toBe(true);
+  });
 });

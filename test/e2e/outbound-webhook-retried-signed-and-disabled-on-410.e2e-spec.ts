@@ -27,6 +27,8 @@ describe('outbound webhooks: retried with the same id, signed, 410 disables', ()
   });
 
   it('validates endpoints: http(s) URL and known event types only', async () => {
+    // WEBHOOK_ALLOW_PRIVATE_TARGETS unset on the dev chain: allowed, so these 127.0.0.1 receivers work
+    expect(app.config.webhookAllowPrivateTargets).toBe(true);
     expect((await http(app, 'POST', '/v1/webhook-endpoints', { url: 'ftp://127.0.0.1/x', events: ['claim.completed'] })).status).toBe(400);
     expect((await http(app, 'POST', '/v1/webhook-endpoints', { url: flaky.url, events: ['claim.exploded'] })).status).toBe(400);
     expect((await http(app, 'POST', '/v1/webhook-endpoints', { url: flaky.url, events: [] })).status).toBe(400);

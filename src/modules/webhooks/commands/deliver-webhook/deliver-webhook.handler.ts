@@ -4,6 +4,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { postWebhook } from '../../delivery/post-webhook';
 import { nextDelayMs } from '../../domain/retry-schedule';
 import { signStandard } from '../../domain/signature';
 import {
@@ -16,19 +17,13 @@ import {
 import { AttemptOutcome, WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
 import { DeliverOutcome, DeliverWebhookCommand } from './deliver-webhook.command';
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
-  const cause = e?.cause?.code ?? e?.cause?.message ?? (err as Error)?.message ?? 'unknown error';
-  return `request failed: ${String(cause).slice(0, 200)}`;
-}
-
 /**
  * One attempt: take it (pending -> sending under a lease, in its own short transaction), POST the stored
  * body with fresh Standard Webhooks headers (same `webhook-id` on every attempt, new timestamp and
  * signature), then log the attempt and decide: 2xx succeeded; 410 failed and the endpoint disabled; anything
- * else retried per the schedule (jittered), or failed once the schedule is used up. Redirects are not
- * followed. The next attempt is enqueued only after that decision commits.
+ * else retried per the schedule (jittered), or failed once the schedule is used up; a target refused as not
+ * public (WEBHOOK_ALLOW_PRIVATE_TARGETS=false) failed at once. Redirects are not followed. The next
+ * attempt is enqueued only after that decision commits.
  */
 @CommandHandler(DeliverWebhookCommand)
 export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookCommand> {
@@ -53,29 +48,26 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
     } else {
       const ts = Math.floor(Date.now() / 1000);
       const t0 = performance.now();
-      let statusCode: number | null = null;
-      let error: string | null = null;
-      try {
-        const res = await fetch(d.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Payrail-Webhooks/0.1',
-            'webhook-id': d.messageId,
-            'webhook-timestamp': String(ts),
-            'webhook-signature': signStandard(d.secret, d.messageId, ts, d.payload),
-          },
-          body: d.payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        statusCode = res.status;
-        await res.body?.cancel().catch(() => undefined);
-      } catch (err) {
-        error = describeFetchError(err, timeoutMs);
-      }
+      const sent = await postWebhook(
+        d.url,
+        {
+          'content-type': 'application/json',
+          'user-agent': 'Payrail-Webhooks/0.1',
+          'webhook-id': d.messageId,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': signStandard(d.secret, d.messageId, ts, d.payload),
+        },
+        d.payload,
+        // null (config not finalised) counts as not allowed
+        { timeoutMs, allowPrivateTargets: this.config.webhookAllowPrivateTargets === true },
+      );
       durationMs = performance.now() - t0;
-      if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      const statusCode = sent.kind === 'response' ? sent.statusCode : null;
+      const error = sent.kind === 'error' ? sent.error : null;
+      if (sent.kind === 'refused') {
+        // a refused target is a configuration problem, not a transient failure: no retries; the endpoint stays enabled
+        outcome = { status: 'failed', statusCode: null, error: `refused: ${sent.host} is not a public address` };
+      } else if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
         outcome = { status: 'succeeded', statusCode };
       } else if (statusCode === 410) {
         outcome = { status: 'failed', statusCode, error: 'HTTP 410 Gone: the endpoint is disabled' };
