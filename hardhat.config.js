@@ -11,6 +11,7 @@
 //     local solc-js instead of downloading.
 /* eslint-disable */
 const path = require("path");
+const { DEV_ACCOUNT_COUNT } = require("./scripts/devchain-lib");
 
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
 const SOLC_VERSION = "0.8.37";
@@ -60,7 +61,7 @@ module.exports = {
         mnemonic: HARDHAT_MNEMONIC,
         path: "m/44'/60'/0'/0",
         initialIndex: 0,
-        count: 40,
+        count: DEV_ACCOUNT_COUNT,
         accountsBalance: "10000000000000000000000", // 10000 ETH
       },
     },

@@ -33,7 +33,7 @@ const DEFAULT_FILE = path.join(REPO_ROOT, '.devchain.json');
 const CHAIN_ID = 31337;
 const HARDHAT_MNEMONIC = 'test test test test test test test test test test test junk';
 const DERIVATION_BASE = "m/44'/60'/0'/0";
-const DEV_ACCOUNT_COUNT = 40;
+const DEV_ACCOUNT_COUNT = 64; // hardhat.config.js funds as many; e2e files take one each (test/helpers/app.ts)
 const USDC_DECIMALS = 6;
 const MINT_PER_ACCOUNT = 1_000_000_000n * 10n ** BigInt(USDC_DECIMALS); // 1e9 USDC
 const CONTRACT_NAMES = ['USDC', 'BatchPayout'];
@@ -513,6 +513,7 @@ async function startDevchain({ host = '127.0.0.1', port = 8545, blockMs = 1000, 
 }
 
 module.exports = {
+  DEV_ACCOUNT_COUNT,
   startDevchain,
   compileContracts,
   devAccounts,

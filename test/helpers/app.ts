@@ -18,9 +18,11 @@ function runEnv(name: string): string {
  * A slot is a test file's private world: its own database, treasury account (dev account N, funded with
  * ETH and USDC) and queue prefix. Slots are taken atomically (O_EXCL files), so parallel files never share.
  */
+const { DEV_ACCOUNT_COUNT } = require('../../scripts/devchain-lib') as { DEV_ACCOUNT_COUNT: number };
+
 export function takeSlot(): number {
   const dir = runEnv('PAYRAIL_E2E_DIR');
-  for (let n = 1; n < 40; n++) {
+  for (let n = 1; n < DEV_ACCOUNT_COUNT; n++) {
     try {
       closeSync(openSync(join(dir, `slot-${n}`), 'wx'));
       return n;
@@ -28,7 +30,7 @@ export function takeSlot(): number {
       /* taken */
     }
   }
-  throw new Error('no free e2e slot (39 dev accounts): too many e2e files in one run');
+  throw new Error(`no free e2e slot (${DEV_ACCOUNT_COUNT - 1} dev accounts): too many e2e files in one run`);
 }
 
 export interface World {
