@@ -63,7 +63,7 @@ describe('devchain (hardhat node, interval mining)', () => {
     const artifacts = lib.compileContracts();
     usdc = new Contract(dc.info.tokens.USDC.address, artifacts.USDC.abi, provider);
     batch = new Contract(dc.info.batchPayout, artifacts.BatchPayout.abi, provider);
-    accounts = lib.devAccounts(40);
+    accounts = lib.devAccounts(lib.DEV_ACCOUNT_COUNT);
   });
 
   afterAll(async () => {
@@ -86,7 +86,7 @@ describe('devchain (hardhat node, interval mining)', () => {
     expect(await provider.getCode(written.batchPayout)).not.toBe('0x');
   });
 
-  it('has USDC with 6 decimals and 1e9 USDC on each of the 40 dev accounts', async () => {
+  it('has USDC with 6 decimals and 1e9 USDC on each of the DEV_ACCOUNT_COUNT (64) dev accounts', async () => {
     expect(await usdc.decimals()).toBe(6n);
     expect(await usdc.symbol()).toBe('USDC');
     expect(await usdc.name()).toBe('USD Coin (dev)');
@@ -94,7 +94,7 @@ describe('devchain (hardhat node, interval mining)', () => {
     expect(nodeAccounts.map((a) => getAddress(a))).toEqual(accounts.map((a) => a.address));
     const balances = await Promise.all(accounts.map((a) => usdc.balanceOf(a.address)));
     for (const b of balances) expect(b).toBe(ONE_BILLION_USDC);
-    expect(await usdc.totalSupply()).toBe(ONE_BILLION_USDC * 40n);
+    expect(await usdc.totalSupply()).toBe(ONE_BILLION_USDC * BigInt(lib.DEV_ACCOUNT_COUNT));
   });
 
   it('mines on an interval: a transfer is pending right after send and mined within a few blocks', async () => {
