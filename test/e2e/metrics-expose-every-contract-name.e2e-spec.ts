@@ -1,7 +1,7 @@
-import { formatUnits, JsonRpcProvider, toBeHex } from 'ethers';
+import { formatUnits, toBeHex } from 'ethers';
 import { CONTRACT_METRICS } from '../../src/platform/metrics/metrics';
-import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
-import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
+import { http, sql, useWorld, waitFor } from '../helpers/app';
+import { balanceOf, freshWallet } from '../helpers/chain';
 
 /**
  * Acceptance 3: after a run of 20 claims, /metrics exposes every metric API.md names with sane values:
@@ -24,22 +24,10 @@ function parse(text: string): Sample[] {
 }
 
 describe('/metrics exposes every contract metric with sane values', () => {
-  let world: World;
-  let app: TestApp;
-  let provider: JsonRpcProvider;
-
-  beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world, { RECONCILE_EVERY_MS: '300', WEBHOOK_SECRETS: 'legacy:legacy-plain-secret' });
-    provider = chainProvider(world);
-  });
-  afterAll(async () => {
-    await app?.close();
-    provider?.destroy();
-  });
+  const t = useWorld({ RECONCILE_EVERY_MS: '300', WEBHOOK_SECRETS: 'legacy:legacy-plain-secret' }, { provider: true });
 
   const scrape = async () => {
-    const r = await http<string>(app, 'GET', '/metrics', undefined, { auth: null });
+    const r = await http<string>(t.app, 'GET', '/metrics', undefined, { auth: null });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     return { text: r.body, samples: parse(r.body) };
@@ -51,16 +39,16 @@ describe('/metrics exposes every contract metric with sane values', () => {
 
   it('after 20 claims: counts, books, drift, signer balance, queues, durations and routes', async () => {
     const claims = Array.from({ length: 20 }, (_, i) => ({ wallet: freshWallet(), token: i % 4 === 0 ? 'ETH' : 'USDC', amount: i % 4 === 0 ? '0.001' : '1.5', reason: `metrics:${i}` }));
-    const created = await Promise.all(claims.map((c) => http(app, 'POST', '/v1/claims', c)));
+    const created = await Promise.all(claims.map((c) => http(t.app, 'POST', '/v1/claims', c)));
     for (const r of created) expect(r.status).toBe(201);
     // while payouts are in flight (mined but not yet settled, or settled after the chain was read) the
     // reconciliation brings the ledger to the chain's block: the drift stays 0 throughout
     const seen: string[] = [];
     await waitFor(
       async () => {
-        const s = parse((await http<string>(app, 'GET', '/metrics', undefined, { auth: null })).body);
+        const s = parse((await http<string>(t.app, 'GET', '/metrics', undefined, { auth: null })).body);
         seen.push(`${value(s, 'payrail_ledger_drift_base', { token: 'USDC' })}/${value(s, 'payrail_ledger_drift_base', { token: 'ETH' })}`);
-        return (await sql(world, `SELECT count(*)::int AS n FROM claims WHERE status = 'completed'`))[0].n === 20;
+        return (await sql(t.world, `SELECT count(*)::int AS n FROM claims WHERE status = 'completed'`))[0].n === 20;
       },
       60_000,
       '20 completed',
@@ -69,8 +57,8 @@ describe('/metrics exposes every contract metric with sane values', () => {
     expect(seen.length).toBeGreaterThan(3);
     expect(seen.filter((d) => d !== '0/0' && d !== 'undefined/undefined')).toEqual([]);
     const doneAt = Date.now() / 1000;
-    expect((await http(app, 'GET', `/v1/claims/${created[0]!.body.id}`)).status).toBe(200);
-    expect((await http(app, 'GET', '/v1/claims', undefined, { auth: null })).status).toBe(401);
+    expect((await http(t.app, 'GET', `/v1/claims/${created[0]!.body.id}`)).status).toBe(200);
+    expect((await http(t.app, 'GET', '/v1/claims', undefined, { auth: null })).status).toBe(401);
 
     // a reconciliation that started after the last settlement
     const { text, samples } = await waitFor(
@@ -94,11 +82,11 @@ describe('/metrics exposes every contract metric with sane values', () => {
     expect(value(samples, 'payrail_ledger_imbalance', { currency: 'ETH' })).toBe(0);
     expect(value(samples, 'payrail_ledger_drift_base', { token: 'USDC' })).toBe(0);
     expect(value(samples, 'payrail_ledger_drift_base', { token: 'ETH' })).toBe(0);
-    expect(value(samples, 'payrail_nonce_lag', { signer: world.treasury })).toBe(0);
-    expect(value(samples, 'payrail_nonce_gap', { signer: world.treasury })).toBe(0);
-    const usdc = Number(formatUnits(await balanceOf(world, provider, 'USDC', world.treasury), 6));
+    expect(value(samples, 'payrail_nonce_lag', { signer: t.world.treasury })).toBe(0);
+    expect(value(samples, 'payrail_nonce_gap', { signer: t.world.treasury })).toBe(0);
+    const usdc = Number(formatUnits(await balanceOf(t.world, t.provider, 'USDC', t.world.treasury), 6));
     expect(value(samples, 'payrail_signer_balance', { token: 'USDC' })).toBe(usdc);
-    expect(value(samples, 'payrail_signer_balance', { token: 'ETH' })).toBeCloseTo(Number(formatUnits(await balanceOf(world, provider, 'ETH', world.treasury), 18)), 6);
+    expect(value(samples, 'payrail_signer_balance', { token: 'ETH' })).toBeCloseTo(Number(formatUnits(await balanceOf(t.world, t.provider, 'ETH', t.world.treasury), 18)), 6);
 
     expect(value(samples, 'payrail_queue_depth', { queue: 'claims' })).toBe(0);
     expect(value(samples, 'payrail_queue_depth', { queue: 'dead-letter' })).toBe(0);
@@ -119,20 +107,20 @@ describe('/metrics exposes every contract metric with sane values', () => {
 
   it('shows drift when ETH leaves the treasury behind the ledger, 0 again when it is back', async () => {
     // an outflow nobody booked (top-ups are booked as funding by the chain watcher; shortfalls never are)
-    const before = await provider.getBalance(world.treasury);
+    const before = await t.provider.getBalance(t.world.treasury);
     const delta = 12_345n;
     const driftNow = async (want: number) => {
       const s = await scrape();
       return value(s.samples, 'payrail_ledger_drift_base', { token: 'ETH' }) === want ? s : null;
     };
-    await provider.send('hardhat_setBalance', [world.treasury, toBeHex(before - delta)]);
+    await t.provider.send('hardhat_setBalance', [t.world.treasury, toBeHex(before - delta)]);
     try {
       await waitFor(() => driftNow(-Number(delta)), 10_000, `ETH drift -${delta}`);
       // it stays: nothing books a shortfall
       await new Promise((r) => setTimeout(r, 1000));
       expect(await driftNow(-Number(delta))).not.toBeNull();
     } finally {
-      await provider.send('hardhat_setBalance', [world.treasury, toBeHex(before)]);
+      await t.provider.send('hardhat_setBalance', [t.world.treasury, toBeHex(before)]);
     }
     await waitFor(() => driftNow(0), 10_000, 'ETH drift back to 0');
   });
@@ -141,7 +129,7 @@ describe('/metrics exposes every contract metric with sane values', () => {
     const failures = async () => sum((await scrape()).samples, 'webhook_verification_failures_total', { provider: 'legacy' });
     const before = await failures();
     const raw = JSON.stringify({ id: 'evt_forged', type: 'contribution.settled', data: {} });
-    const r = await http(app, 'POST', '/v1/webhooks/legacy', undefined, { auth: null, raw, headers: { 'x-signature': `sha256=${'0'.repeat(64)}` } });
+    const r = await http(t.app, 'POST', '/v1/webhooks/legacy', undefined, { auth: null, raw, headers: { 'x-signature': `sha256=${'0'.repeat(64)}` } });
     expect(r.status).toBe(401);
     expect(await failures()).toBe(before + 1);
   });

@@ -1,26 +1,13 @@
-import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
-import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
-import { JsonRpcProvider } from 'ethers';
+import { http, sql, useWorld, waitFor } from '../helpers/app';
+import { balanceOf, freshWallet } from '../helpers/chain';
 
 /** Acceptance 2: 50 concurrent identical POSTs -> exactly one claim (one 201, 49x 200, same id), one transfer. */
 describe('one claim and one transfer for 50 identical concurrent POSTs', () => {
-  let world: World;
-  let app: TestApp;
-  let provider: JsonRpcProvider;
-
-  beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world);
-    provider = chainProvider(world);
-  });
-  afterAll(async () => {
-    await app?.close();
-    provider?.destroy();
-  });
+  const t = useWorld({}, { provider: true });
 
   it.each(['USDC', 'ETH'])('%s: one 201, 49x 200 with the same id, paid once on chain', async (token) => {
     const body = { wallet: freshWallet(), token, amount: '0.25', reason: `race:${token}:${Date.now()}` };
-    const results = await Promise.all(Array.from({ length: 50 }, () => http(app, 'POST', '/v1/claims', body)));
+    const results = await Promise.all(Array.from({ length: 50 }, () => http(t.app, 'POST', '/v1/claims', body)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(49);
@@ -28,16 +15,16 @@ describe('one claim and one transfer for 50 identical concurrent POSTs', () => {
     expect(ids.size).toBe(1);
     const [id] = [...ids];
 
-    await waitFor(async () => (await http(app, 'GET', `/v1/claims/${id}`)).body.status === 'completed', 60_000, 'claim completed');
-    const rows = await sql(world, 'SELECT count(*)::int AS n FROM claims WHERE wallet = $1', [body.wallet]);
+    await waitFor(async () => (await http(t.app, 'GET', `/v1/claims/${id}`)).body.status === 'completed', 60_000, 'claim completed');
+    const rows = await sql(t.world, 'SELECT count(*)::int AS n FROM claims WHERE wallet = $1', [body.wallet]);
     expect(rows[0].n).toBe(1);
-    const payouts = await sql(world, 'SELECT count(*)::int AS n FROM payouts WHERE $1 = ANY(claim_ids)', [id]);
+    const payouts = await sql(t.world, 'SELECT count(*)::int AS n FROM payouts WHERE $1 = ANY(claim_ids)', [id]);
     expect(payouts[0].n).toBe(1);
     const decimals = token === 'ETH' ? 18n : 6n;
-    expect(await balanceOf(world, provider, token, body.wallet)).toBe(25n * 10n ** (decimals - 2n));
-    const journals = await sql(world, `SELECT count(*)::int AS n FROM ledger_journals WHERE ref = $1`, [id]);
+    expect(await balanceOf(t.world, t.provider, token, body.wallet)).toBe(25n * 10n ** (decimals - 2n));
+    const journals = await sql(t.world, `SELECT count(*)::int AS n FROM ledger_journals WHERE ref = $1`, [id]);
     expect(journals[0].n).toBe(1); // claim.created only (settlement journals are keyed by payout)
-    const events = await http(app, 'GET', `/v1/claims/${id}/events`);
+    const events = await http(t.app, 'GET', `/v1/claims/${id}/events`);
     expect(events.body.map((e: { to: string }) => e.to)).toEqual(['pending', 'processing', 'submitted', 'completed']);
   });
 });

@@ -1,4 +1,4 @@
-import { bootApp, http, newWorld, TestApp, World } from '../helpers/app';
+import { http, useWorld } from '../helpers/app';
 
 /**
  * Issue 4 ("OpenAPI complete"): /docs-json is a structurally valid OpenAPI 3 document (checked here without
@@ -125,19 +125,13 @@ function missingErrors(doc: Json): string[] {
 }
 
 describe('OpenAPI document', () => {
-  let world: World;
-  let app: TestApp;
+  const t = useWorld({ ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true' });
   let doc: Json;
 
   beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world, { ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true' });
-    const res = await http(app, 'GET', '/docs-json', undefined, { auth: null });
+    const res = await http(t.app, 'GET', '/docs-json', undefined, { auth: null });
     expect(res.status).toBe(200);
     doc = res.body;
-  });
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('is structurally valid OpenAPI 3 (operations with responses, resolvable $refs, declared path parameters)', () => {
@@ -186,7 +180,7 @@ describe('OpenAPI document', () => {
   });
 
   it('serves Swagger UI at /docs', async () => {
-    const res = await fetch(app.url + '/docs');
+    const res = await fetch(t.app.url + '/docs');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('swagger-ui');
   });

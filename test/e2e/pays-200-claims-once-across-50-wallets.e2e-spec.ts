@@ -1,6 +1,5 @@
-import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
-import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
-import { JsonRpcProvider } from 'ethers';
+import { http, sql, useWorld, waitFor } from '../helpers/app';
+import { balanceOf, freshWallet } from '../helpers/chain';
 
 /**
  * Acceptance 1: 200 claims over 50 fresh wallets, USDC and ETH mixed, over HTTP -> all completed; each
@@ -8,22 +7,10 @@ import { JsonRpcProvider } from 'ethers';
  * on-chain movements equal the ledger's treasury movements (USDC: the payouts; ETH: payouts plus gas).
  */
 describe('pays 200 claims once across 50 wallets', () => {
-  let world: World;
-  let app: TestApp;
-  let provider: JsonRpcProvider;
-
-  beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world);
-    provider = chainProvider(world);
-  });
-  afterAll(async () => {
-    await app?.close();
-    provider?.destroy();
-  });
+  const t = useWorld({}, { provider: true });
 
   async function ledgerBalance(account: string): Promise<bigint> {
-    const r = await http(app, 'GET', `/v1/ledger/balances?account=${encodeURIComponent(account)}`);
+    const r = await http(t.app, 'GET', `/v1/ledger/balances?account=${encodeURIComponent(account)}`);
     return BigInt(r.body[0]?.balanceBase ?? '0');
   }
 
@@ -41,7 +28,7 @@ describe('pays 200 claims once across 50 wallets', () => {
       };
     });
 
-    const treasuryUsdcBefore = await balanceOf(world, provider, 'USDC', world.treasury);
+    const treasuryUsdcBefore = await balanceOf(t.world, t.provider, 'USDC', t.world.treasury);
     const ledgerUsdcBefore = await ledgerBalance('treasury:USDC');
     expect(ledgerUsdcBefore).toBe(treasuryUsdcBefore); // opening funding posted from the chain at boot
 
@@ -49,7 +36,7 @@ describe('pays 200 claims once across 50 wallets', () => {
     const ids: string[] = [];
     for (let i = 0; i < claims.length; i += 25) {
       const batch = await Promise.all(
-        claims.slice(i, i + 25).map((c) => http(app, 'POST', '/v1/claims', { wallet: c.wallet, token: c.token, amount: c.amount, reason: c.reason })),
+        claims.slice(i, i + 25).map((c) => http(t.app, 'POST', '/v1/claims', { wallet: c.wallet, token: c.token, amount: c.amount, reason: c.reason })),
       );
       for (const r of batch) {
         expect(r.status).toBe(201);
@@ -60,7 +47,7 @@ describe('pays 200 claims once across 50 wallets', () => {
 
     await waitFor(
       async () => {
-        const rows = await sql(world, `SELECT count(*)::int AS n FROM claims WHERE status = 'completed'`);
+        const rows = await sql(t.world, `SELECT count(*)::int AS n FROM claims WHERE status = 'completed'`);
         return rows[0].n === 200;
       },
       180_000,
@@ -75,7 +62,7 @@ describe('pays 200 claims once across 50 wallets', () => {
     );
 
     // Through the API, every claim is completed with a tx hash.
-    const views = await Promise.all(ids.map((id) => http(app, 'GET', `/v1/claims/${id}`)));
+    const views = await Promise.all(ids.map((id) => http(t.app, 'GET', `/v1/claims/${id}`)));
     for (const v of views) {
       expect(v.body.status).toBe('completed');
       expect(v.body.txHash).toMatch(/^0x[0-9a-f]{64}$/);
@@ -85,22 +72,22 @@ describe('pays 200 claims once across 50 wallets', () => {
     for (const w of wallets) {
       for (const token of ['USDC', 'ETH']) {
         const expected = claims.filter((c) => c.wallet === w && c.token === token).reduce((s, c) => s + c.base, 0n);
-        expect(await balanceOf(world, provider, token, w)).toBe(expected);
+        expect(await balanceOf(t.world, t.provider, token, w)).toBe(expected);
       }
     }
 
     // One payout per claim, one mined hash each, nonces distinct.
-    const payouts = await sql(world, `SELECT count(*)::int AS n, count(DISTINCT nonce)::int AS nonces FROM payouts WHERE status = 'confirmed'`);
+    const payouts = await sql(t.world, `SELECT count(*)::int AS n, count(DISTINCT nonce)::int AS nonces FROM payouts WHERE status = 'confirmed'`);
     expect(payouts[0]).toEqual({ n: 200, nonces: 200 });
 
     // The books balance, and the treasury accounts equal the chain.
-    const tb = await http(app, 'GET', '/v1/ledger/trial-balance');
+    const tb = await http(t.app, 'GET', '/v1/ledger/trial-balance');
     expect(tb.body).toEqual({ currencies: { ETH: '0', USDC: '0' }, balanced: true });
     const usdcPaid = claims.filter((c) => c.token === 'USDC').reduce((s, c) => s + c.base, 0n);
-    const treasuryUsdcAfter = await balanceOf(world, provider, 'USDC', world.treasury);
+    const treasuryUsdcAfter = await balanceOf(t.world, t.provider, 'USDC', t.world.treasury);
     expect(treasuryUsdcBefore - treasuryUsdcAfter).toBe(usdcPaid);
     expect(ledgerUsdcBefore - (await ledgerBalance('treasury:USDC'))).toBe(usdcPaid);
-    expect(await ledgerBalance('treasury:ETH')).toBe(await balanceOf(world, provider, 'ETH', world.treasury));
+    expect(await ledgerBalance('treasury:ETH')).toBe(await balanceOf(t.world, t.provider, 'ETH', t.world.treasury));
     for (const w of wallets.slice(0, 5)) expect(await ledgerBalance(`payable:${w}:USDC`)).toBe(0n);
   });
 });

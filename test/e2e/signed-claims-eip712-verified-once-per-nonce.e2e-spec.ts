@@ -1,6 +1,6 @@
 import { HDNodeWallet, Wallet } from 'ethers';
 import { SIGNED_CLAIM_TYPES } from '../../src/modules/claims/commands/create-signed-claim/signed-claim.eip712';
-import { bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
+import { bootApp, http, sql, useWorld } from '../helpers/app';
 
 /**
  * Issue 4, acceptance 7 (API.md "Claims", client `signed`): with ALLOW_SIGNED_CLAIMS=true a wallet claims for
@@ -9,17 +9,8 @@ import { bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
  * deadline, other chainId, other domain, other signer -> 401 and nothing stored.
  */
 describe('EIP-712 signed claims', () => {
-  let world: World;
-  let app: TestApp;
   let nonce = 0;
-
-  beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world, { ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true', RL_CLAIMS_PER_HOUR_WALLET: '3' });
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
+  const t = useWorld({ ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true', RL_CLAIMS_PER_HOUR_WALLET: '3' });
 
   const future = () => Math.floor(Date.now() / 1000) + 600;
   async function signed(
@@ -43,10 +34,10 @@ describe('EIP-712 signed claims', () => {
     );
     return { ...message, signature };
   }
-  const post = (body: unknown, headers: Record<string, string> = {}) => http(app, 'POST', '/v1/claims', body, { auth: null, headers });
-  const claimsOf = async (wallet: string) => (await sql(world, `SELECT count(*)::int AS n FROM claims WHERE lower(wallet) = lower($1)`, [wallet]))[0].n;
+  const post = (body: unknown, headers: Record<string, string> = {}) => http(t.app, 'POST', '/v1/claims', body, { auth: null, headers });
+  const claimsOf = async (wallet: string) => (await sql(t.world, `SELECT count(*)::int AS n FROM claims WHERE lower(wallet) = lower($1)`, [wallet]))[0].n;
   const failures = async () => {
-    const text = (await http(app, 'GET', '/metrics', undefined, { auth: null })).body as string;
+    const text = (await http(t.app, 'GET', '/metrics', undefined, { auth: null })).body as string;
     const m = /payrail_auth_failures_total\{kind="signed"\} (\d+)/.exec(text);
     return m ? Number(m[1]) : 0;
   };
@@ -62,9 +53,9 @@ describe('EIP-712 signed claims', () => {
     const res = await post(body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ wallet: signer.address, client: 'signed', amount: '0.1', status: 'pending' });
-    const rows = await sql(world, `SELECT wallet, nonce::text, claim_id FROM signed_claim_nonces WHERE claim_id = $1`, [res.body.id]);
+    const rows = await sql(t.world, `SELECT wallet, nonce::text, claim_id FROM signed_claim_nonces WHERE claim_id = $1`, [res.body.id]);
     expect(rows).toEqual([{ wallet: signer.address.toLowerCase(), nonce: body.nonce, claim_id: res.body.id }]);
-    const events = await http(app, 'GET', `/v1/claims/${res.body.id}/events`);
+    const events = await http(t.app, 'GET', `/v1/claims/${res.body.id}/events`);
     expect(events.body[0]).toMatchObject({ to: 'pending', actor: 'api:signed' });
   });
 
@@ -112,7 +103,7 @@ describe('EIP-712 signed claims', () => {
     expect(again.body.id).toBe(first.body.id);
     // another wallet using the same key string is independent
     expect((await post(await signed(Wallet.createRandom()), { 'idempotency-key': 'signed-key' })).headers.get('x-idempotency')).toBe('MISS');
-    expect((await sql(world, `SELECT count(*)::int AS n FROM idempotency_records WHERE key = 'signed-key' AND api_key_name = $1`, [`signed:${signer.address.toLowerCase()}`]))[0].n).toBe(1);
+    expect((await sql(t.world, `SELECT count(*)::int AS n FROM idempotency_records WHERE key = 'signed-key' AND api_key_name = $1`, [`signed:${signer.address.toLowerCase()}`]))[0].n).toBe(1);
   });
 
   it('bad signatures do not spend the wallet budget; verified ones do (RL_CLAIMS_PER_HOUR_WALLET=3 here)', async () => {
@@ -130,13 +121,13 @@ describe('EIP-712 signed claims', () => {
     const res = await post({ ...noNonce, deadline: 'soon' });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['deadline', 'nonce']);
-    const withKey = await http(app, 'POST', '/v1/claims', await signed(signer));
+    const withKey = await http(t.app, 'POST', '/v1/claims', await signed(signer));
     expect(withKey.status).toBe(400);
     expect(withKey.body.errors.map((e: { field: string }) => e.field)).toEqual(['nonce', 'deadline', 'signature']);
   });
 
   it('without ALLOW_SIGNED_CLAIMS (the default) a signed body without an API key is a plain 401', async () => {
-    const off = await bootApp(world, { ROLE: 'api' });
+    const off = await bootApp(t.world, { ROLE: 'api' });
     try {
       const signer = Wallet.createRandom();
       const res = await http(off, 'POST', '/v1/claims', await signed(signer), { auth: null });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
+import { http, sql, useWorld, waitFor } from '../helpers/app';
 import { legacyHeaders, sendSignedWebhook, standardHeaders, testSecret, verificationFailures } from '../helpers/webhook-receiver';
 
 /**
@@ -12,29 +12,20 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
   const OLD = testSecret('acme-old');
   const NEW = testSecret('acme-new');
   const LEGACY = 'legacy-plain-secret';
-  let world: World;
-  let app: TestApp;
-
-  beforeAll(async () => {
-    world = newWorld();
-    app = await bootApp(world, {
-      WEBHOOK_SECRETS: `acme:${OLD},acme:${NEW},legacy:${LEGACY}`,
-      RL_WEBHOOK_PER_MIN: '100000',
-      RL_PER_MIN_IP: '100000',
-    });
-  });
-  afterAll(async () => {
-    await app?.close();
+  const t = useWorld({
+    WEBHOOK_SECRETS: `acme:${OLD},acme:${NEW},legacy:${LEGACY}`,
+    RL_WEBHOOK_PER_MIN: '100000',
+    RL_PER_MIN_IP: '100000',
   });
 
-  const stored = async () => (await sql(world, 'SELECT count(*)::int AS n FROM webhook_events'))[0].n as number;
+  const stored = async () => (await sql(t.world, 'SELECT count(*)::int AS n FROM webhook_events'))[0].n as number;
   const event = (type = 'contribution.settled') =>
     ({ id: `evt_${randomUUID()}`, type, data: { groupId: randomUUID(), cycle: 1, wallet: '0x' + '11'.repeat(20), amount: '1', token: 'USDC' } });
   const post = (provider: string, raw: string, headers: Record<string, string>) =>
-    http(app, 'POST', `/v1/webhooks/${provider}`, undefined, { auth: null, raw, headers });
+    http(t.app, 'POST', `/v1/webhooks/${provider}`, undefined, { auth: null, raw, headers });
 
   async function expectRejected(provider: string, raw: string, headers: Record<string, string>, reason: string, label = provider) {
-    const before = await verificationFailures(app, label, reason);
+    const before = await verificationFailures(t.app, label, reason);
     const storedBefore = await stored();
     const r = await post(provider, raw, headers);
     expect(r.status).toBe(401);
@@ -42,7 +33,7 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
     expect(r.body).toMatchObject({ status: 401, code: 'WEBHOOK.UNAUTHORIZED', title: 'Unauthorized' });
     expect(JSON.stringify(r.body)).not.toContain('whsec_');
     expect(await stored()).toBe(storedBefore);
-    expect(await verificationFailures(app, label, reason)).toBe(before + 1);
+    expect(await verificationFailures(t.app, label, reason)).toBe(before + 1);
   }
 
   it('refuses a wrong secret', async () => {
@@ -93,7 +84,7 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
     expect(r1.status).toBe(200);
     expect(r1.body).toMatchObject({ received: true, duplicate: false });
 
-    const r2 = await sendSignedWebhook(app, 'acme', OLD, event());
+    const r2 = await sendSignedWebhook(t.app, 'acme', OLD, event());
     expect(r2.status).toBe(200);
 
     const legacyBody = JSON.stringify(event());
@@ -102,25 +93,25 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
 
     // stored, then processed: the random group does not exist, so each is rejected with that reason
     await waitFor(
-      async () => (await sql(world, `SELECT count(*)::int AS n FROM webhook_events WHERE status = 'rejected'`))[0].n === 3,
+      async () => (await sql(t.world, `SELECT count(*)::int AS n FROM webhook_events WHERE status = 'rejected'`))[0].n === 3,
       15_000,
       'three accepted events processed',
     );
-    const list = await http(app, 'GET', '/v1/admin/webhook-events?provider=acme&status=rejected', undefined, { auth: 'admin' });
+    const list = await http(t.app, 'GET', '/v1/admin/webhook-events?provider=acme&status=rejected', undefined, { auth: 'admin' });
     expect(list.status).toBe(200);
     expect(list.body.items.map((i: { eventId: string }) => i.eventId)).toContain(e1.id);
     expect(list.body.items[0]).toMatchObject({ provider: 'acme', type: 'contribution.settled', status: 'rejected', scheme: 'standard' });
     expect(list.body.items[0].reason).toMatch(/no savings group/);
-    const legacyRow = await http(app, 'GET', '/v1/admin/webhook-events?provider=legacy', undefined, { auth: 'admin' });
+    const legacyRow = await http(t.app, 'GET', '/v1/admin/webhook-events?provider=legacy', undefined, { auth: 'admin' });
     expect(legacyRow.body.items).toHaveLength(1);
     expect(legacyRow.body.items[0].scheme).toBe('legacy');
-    expect((await http(app, 'GET', '/v1/admin/webhook-events', undefined, { auth: 'client' })).status).toBe(403);
+    expect((await http(t.app, 'GET', '/v1/admin/webhook-events', undefined, { auth: 'client' })).status).toBe(403);
   });
 
   it('answers 400 (not 500) for an authentic body that is not an event envelope, and stores nothing', async () => {
     const before = await stored();
     for (const e of [[1, 2], { id: 'evt_\u0000', type: 'contribution.settled' }, { id: 'evt_x', type: 7 }, { id: 'x'.repeat(256), type: 'a' }]) {
-      const r = await sendSignedWebhook(app, 'acme', NEW, e);
+      const r = await sendSignedWebhook(t.app, 'acme', NEW, e);
       expect(r.status).toBe(400);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
@@ -143,19 +134,19 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
     expect(r.body.errors).toEqual([expect.objectContaining({ field: 'body', message: 'is not valid JSON' })]);
     expect(await stored()).toBe(before);
     // other routes still reject malformed JSON before anything else
-    const claim = await http(app, 'POST', '/v1/claims', undefined, { raw: broken, headers: { 'content-type': 'application/json' } });
+    const claim = await http(t.app, 'POST', '/v1/claims', undefined, { raw: broken, headers: { 'content-type': 'application/json' } });
     expect(claim.status).toBe(400);
   });
 
   it('stores an unknown event type as ignored (202) and never processes it', async () => {
     const e = event('member.renamed');
-    const r = await sendSignedWebhook(app, 'acme', NEW, e);
+    const r = await sendSignedWebhook(t.app, 'acme', NEW, e);
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ received: true, ignored: true });
-    const [row] = await sql(world, 'SELECT status, reason, attempts FROM webhook_events WHERE event_id = $1', [e.id]);
+    const [row] = await sql(t.world, 'SELECT status, reason, attempts FROM webhook_events WHERE event_id = $1', [e.id]);
     expect(row).toMatchObject({ status: 'ignored', attempts: 0 });
     expect(row.reason).toContain('unknown event type');
-    const again = await sendSignedWebhook(app, 'acme', NEW, e);
+    const again = await sendSignedWebhook(t.app, 'acme', NEW, e);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ duplicate: true, status: 'ignored' });
   });

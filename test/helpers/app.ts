@@ -1,9 +1,11 @@
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { JsonRpcProvider } from 'ethers';
 import { Client } from 'pg';
 import { preflight, RunningApp, startApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { devAccount } from '../../src/platform/chain/dev-accounts';
+import { chainProvider } from './chain';
 
 export const API_KEY = 'e2e-client-secret';
 export const ADMIN_TOKEN = 'e2e-admin-token';
@@ -88,6 +90,72 @@ export async function bootApp(world: World, overrides: Record<string, string> = 
   const config = await preflight(loadConfig(env), () => undefined);
   const running = await startApp(config);
   return { url: running.url ?? '', config, running, close: () => running.close() };
+}
+
+/** What `useWorld` fills in before the file's first test (its fields are read inside tests and hooks). */
+export interface BootedWorld {
+  readonly world: World;
+  readonly app: TestApp;
+}
+
+/** `useWorld(overrides, { provider: true })`: also a JSON-RPC provider on the world's dev chain. */
+export interface BootedChainWorld extends BootedWorld {
+  readonly provider: JsonRpcProvider;
+}
+
+/**
+ * The usual e2e set-up, called inside `describe`: a new world and one app booted on it (with `overrides`)
+ * in beforeAll, and optionally a chain provider; in afterAll the app is closed and the provider destroyed
+ * (whichever of them exists, also when a test or the boot failed). Reading a field before beforeAll has
+ * filled it throws an error that says why (the boot's own error, or "read it inside a test or hook").
+ * Files that boot several apps or spawn processes use `newWorld`/`bootApp`/`spawnApp` by hand.
+ */
+export function useWorld(overrides?: Record<string, string>, opts?: { provider?: false }): BootedWorld;
+export function useWorld(overrides: Record<string, string>, opts: { provider: true }): BootedChainWorld;
+export function useWorld(overrides: Record<string, string> = {}, opts: { provider?: boolean } = {}): BootedChainWorld {
+  let world: World | undefined;
+  let app: TestApp | undefined;
+  let provider: JsonRpcProvider | undefined;
+  let bootError: unknown;
+
+  beforeAll(async () => {
+    try {
+      world = newWorld();
+      app = await bootApp(world, overrides);
+      if (opts.provider) provider = chainProvider(world);
+    } catch (err) {
+      bootError = err;
+      throw err;
+    }
+  });
+  afterAll(async () => {
+    try {
+      await app?.close();
+    } finally {
+      provider?.destroy();
+    }
+  });
+
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value !== undefined) return value;
+    if (bootError !== undefined) {
+      const why = bootError instanceof Error ? bootError.message : String(bootError);
+      throw new Error(`useWorld: no ${name}, the set-up in beforeAll failed: ${why}`, { cause: bootError });
+    }
+    if (name === 'provider' && app && !opts.provider) throw new Error('useWorld: no provider, pass { provider: true }');
+    throw new Error(`useWorld: no ${name} yet: read it inside a test or hook, not while the describe body is collected`);
+  };
+  return {
+    get world() {
+      return ready(world, 'world');
+    },
+    get app() {
+      return ready(app, 'app');
+    },
+    get provider() {
+      return ready(provider, 'provider');
+    },
+  };
 }
 
 export interface HttpResult<T = any> {
