@@ -127,8 +127,43 @@ function wallets(n) {
   return out;
 }
 
+/** CPU time (ms) a process has used, from /proc (Linux; null elsewhere). */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS; // utime + stime
+  } catch {
+    return null;
+  }
+}
+
+/** CPU ms used so far by the app (or baseline server), every Postgres process, Redis, and this load generator. */
+function cpuSnapshot(appPid) {
+  const own = process.cpuUsage();
+  const snap = { app: cpuMs(appPid), postgres: 0, redis: 0, client: (own.user + own.system) / 1000 };
+  let pids = [];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let comm;
+    try {
+      comm = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // gone
+    }
+    if (comm === 'postgres') snap.postgres += cpuMs(pid) ?? 0;
+    else if (comm === 'redis-server') snap.redis += cpuMs(pid) ?? 0;
+  }
+  return snap;
+}
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
 /** One autocannon run; every request gets a unique reason (a new claim) and, with `keys`, a unique key. */
-async function measure(label, url, { path: p, auth, keys, duration, connections = CONNECTIONS, rate }) {
+async function measure(label, url, { path: p, auth, keys, duration, connections = CONNECTIONS, rate, appPid }) {
   const pool = wallets(500);
   const tag = randomBytes(4).toString('hex');
   let i = 0;
@@ -138,6 +173,7 @@ async function measure(label, url, { path: p, auth, keys, duration, connections 
     const body = JSON.stringify({ wallet: pool[n % pool.length], token: 'USDC', amount: '0.01', reason: `bench:${tag}:${n}` });
     return { path: p, headers: keys ? { ...headers, 'idempotency-key': `bench-${tag}-${n}` } : headers, body };
   };
+  const cpuBefore = appPid ? cpuSnapshot(appPid) : null;
   const { result, times } = rate
     ? await pacedLoad({ url, connections, duration, rate, build })
     : await cannon({
@@ -159,8 +195,12 @@ async function measure(label, url, { path: p, auth, keys, duration, connections 
         ],
       });
   const ok = result['2xx'];
+  const cpuAfter = cpuBefore ? cpuSnapshot(appPid) : null;
+  // CPU ms per answered request, by process: where a scenario's extra cost is spent
+  const cpu = cpuBefore && cpuAfter && ok ? Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, (cpuAfter[k] - cpuBefore[k]) / ok])) : null;
   times.sort((a, b) => a - b);
   return {
+    cpu,
     label,
     connections,
     requests: result.requests.total,
@@ -247,15 +287,18 @@ async function run({ log, cleanup }) {
   // same connections at a fixed rate of half the saturating claims/s, so p50 is the latency of a request
   // while others are in flight. Light: 1 in flight, so p50 is the service time of one request. The p50
   // goal applies to the two latency loads.
+  // BENCH_LOADS (e.g. "saturating,light") runs a subset; paced needs saturating's rate or BENCH_RATE
+  const wantedLoads = (process.env.BENCH_LOADS || 'saturating,paced,light').split(',').map((x) => x.trim());
   const loads = [
     { name: 'saturating', connections: CONNECTIONS, latency: false },
     { name: 'paced', connections: CONNECTIONS, latency: true },
     { name: 'light', connections: 1, latency: true },
-  ];
+  ].filter((l) => wantedLoads.includes(l.name));
   const byLoad = [];
   for (const load of loads) {
     if (load.name === 'paced') {
       const saturating = byLoad.find((l) => l.name === 'saturating');
+      if (!process.env.BENCH_RATE && !saturating) throw new Error('BENCH_LOADS: paced needs saturating in the run, or BENCH_RATE');
       load.rate = Number(process.env.BENCH_RATE) || Math.max(1, Math.round(saturating.rows[1].perSec / 2));
     }
     const rounds = [];
@@ -264,9 +307,9 @@ async function run({ log, cleanup }) {
       // the key swap places every round, so drift (a growing table, a busy neighbour on the shared cores)
       // hits both alike; the overhead is then taken per round and summarised by its median.
       const opts = { duration: DURATION, connections: load.connections, rate: load.rate };
-      const baseline = await measure('bare Fastify POST', bareUrl, { ...opts, path: '/bare' });
-      const runPlain = () => measure('POST /v1/claims', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: false });
-      const runKeyed = () => measure('POST /v1/claims + Idempotency-Key', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: true });
+      const baseline = await measure('bare Fastify POST', bareUrl, { ...opts, path: '/bare', appPid: bare.child.pid });
+      const runPlain = () => measure('POST /v1/claims', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: false, appPid: app.child.pid });
+      const runKeyed = () => measure('POST /v1/claims + Idempotency-Key', appUrl, { ...opts, path: '/v1/claims', auth: true, keys: true, appPid: app.child.pid });
       let plain, keyed;
       if (r % 2 === 0) {
         plain = await runPlain();
@@ -292,7 +335,7 @@ async function run({ log, cleanup }) {
     goal: {
       idempotencyP50OverheadBelow: 0.15,
       appliesTo: latencyLoads.map((l) => l.name),
-      met: latencyLoads.every((l) => l.goalMet),
+      met: latencyLoads.length ? latencyLoads.every((l) => l.goalMet) : null, // null: no latency load in this run
     },
   };
 }
@@ -324,6 +367,7 @@ function summarise(load, rounds) {
     requests: rounds.reduce((a, r) => a + r[k].requests, 0),
     non2xx: rounds.reduce((a, r) => a + r[k].non2xx, 0),
     errors: rounds.reduce((a, r) => a + r[k].errors, 0),
+    cpuMsPerRequest: rounds[0][k].cpu ? Object.fromEntries(Object.keys(rounds[0][k].cpu).map((c) => [c, median(rounds.map((r) => r[k].cpu[c]))])) : null,
   });
   const base = combine('baseline');
   const rows = [base, combine('plain'), combine('keyed')].map((x) => ({
@@ -362,6 +406,14 @@ function table(result) {
         `${r.label.padEnd(36)}  ${fmt(r.perSec, 0).padStart(7)}  ${fmt(r.p50, 2).padStart(7)}  ${fmt(r.p99, 2).padStart(7)}  ${fmt(r.throughputRatio, 3).padStart(10)}  ${fmt(r.p50Ratio, 1).padStart(8)}  ${fmt(r.p99Ratio, 1).padStart(8)}  ${String(r.non2xx + r.errors).padStart(7)}`,
       );
     }
+    const withCpu = load.rows.filter((r) => r.cpuMsPerRequest);
+    if (withCpu.length) {
+      lines.push('CPU ms per answered request (medians; server = the app, or the bare route for the baseline):');
+      for (const r of withCpu) {
+        const c = r.cpuMsPerRequest;
+        lines.push(`  ${r.label.padEnd(34)}  server ${fmt(c.app, 3)}  postgres ${fmt(c.postgres, 3)}  redis ${fmt(c.redis, 3)}  load generator ${fmt(c.client, 3)}`);
+      }
+    }
     const o = load.idempotencyOverhead;
     lines.push(
       `Idempotency-Key vs the same route without it (median of ${o.p50PerRound.length} paired rounds): p50 ${pct(o.p50)} ` +
@@ -370,7 +422,8 @@ function table(result) {
     );
     lines.push('');
   }
-  lines.push(`Goal: Idempotency-Key adds < 15% to p50 at the latency loads (${result.goal.appliesTo.join(', ')}): ${result.goal.met ? 'met' : 'NOT met'}`);
+  const verdict = result.goal.met === null ? 'not evaluated (no latency load in this run: BENCH_LOADS)' : result.goal.met ? 'met' : 'NOT met';
+  lines.push(`Goal: Idempotency-Key adds < 15% to p50 at the latency loads (${result.goal.appliesTo.join(', ') || 'none run'}): ${verdict}`);
   return lines.join('\n');
 }
 
