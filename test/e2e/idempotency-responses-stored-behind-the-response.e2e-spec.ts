@@ -1,5 +1,6 @@
+import { Client, Pool } from 'pg';
 import { IdempotencyStore } from '../../src/platform/idempotency/idempotency.store';
-import { bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
+import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { freshWallet } from '../helpers/chain';
 
 /**
@@ -62,7 +63,7 @@ describe('Idempotency-Key responses stored behind the response', () => {
     console.log(`40 responses stored by ${rows[0]!.statements} UPDATE statement(s)`);
   });
 
-  it('one request at a time, retried at once (well inside the 20 ms before its response is stored): 10 HITs, never a 409', async () => {
+  it('one request at a time, retried at once (before the timed flush: the retry\'s claim carries the completion, or waits for it): 10 HITs, never a 409', async () => {
     const prefix = `${tag}-seq-`;
     for (let i = 0; i < 10; i++) {
       const body = claimBody(300 + i);
@@ -118,6 +119,73 @@ describe('Idempotency-Key responses stored behind the response', () => {
     await store.onApplicationShutdown(); // at once: all but the first batch are still queued in memory
     expect(await Promise.all(stored)).toEqual(Array(50).fill(true));
     expect(await records(prefix)).toEqual([expect.objectContaining({ status: 'completed', n: 50 })]);
+  });
+
+  /** A store of its own whose statements are recorded (first line of each), to see which carried what. */
+  function recordingStore(): { store: IdempotencyStore; statements: string[] } {
+    const store = new IdempotencyStore(a.config);
+    const pool = (store as unknown as { pool: Pool }).pool;
+    const statements: string[] = [];
+    const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, ...rest: unknown[]) => {
+      statements.push(String((config as { text?: string }).text ?? config).trim().split('\n')[0]!.trim());
+      return query(config, ...rest);
+    };
+    return { store, statements };
+  }
+  const response = (n: number) => ({ status: 201, headers: { 'content-type': 'application/json' }, body: Buffer.from(`{"n":${n}}`) });
+
+  it('completions queued when another key is claimed ride in that claim\'s statement: no UPDATE of their own', async () => {
+    const { store, statements } = recordingStore();
+    const prefix = `${tag}-carried-`;
+    try {
+      const first = await store.claim('client:e2e', `${prefix}1`, 'f'.repeat(64), 'POST', '/v1/claims');
+      if (first.kind !== 'claimed') throw new Error(`expected a claim, got ${first.kind}`);
+      const stored = store.complete(first.id, first.token, response(1)); // queued
+      const second = await store.claim('client:e2e', `${prefix}2`, 'f'.repeat(64), 'POST', '/v1/claims'); // carries it
+      expect(second.kind).toBe('claimed');
+      expect(await stored).toBe(true); // settled by the claim's statement, before the timed flush
+      const [row] = await sql(world, `SELECT status, response_body FROM idempotency_records WHERE key = $1`, [`${prefix}1`]);
+      expect({ status: row.status, body: row.response_body.toString() }).toEqual({ status: 'completed', body: '{"n":1}' });
+      await new Promise((r) => setTimeout(r, 100)); // past the flush delay: nothing was left for it
+      expect(statements).toEqual([expect.stringMatching(/^INSERT INTO idempotency_records/), expect.stringMatching(/^WITH done AS \(UPDATE/)]);
+    } finally {
+      await store.onApplicationShutdown();
+    }
+  });
+
+  it('a retry in this process while its response is being written (the UPDATE held up by a row lock) waits and replays; never a 409', async () => {
+    const { store } = recordingStore();
+    const key = `${tag}-waits-1`;
+    const locker = new Client({ connectionString: world.databaseUrl });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    try {
+      const first = await store.claim('client:e2e', key, 'f'.repeat(64), 'POST', '/v1/claims');
+      if (first.kind !== 'claimed') throw new Error(`expected a claim, got ${first.kind}`);
+      await locker.query('BEGIN');
+      await locker.query(`SELECT id FROM idempotency_records WHERE key = $1 FOR UPDATE`, [key]);
+      const stored = store.complete(first.id, first.token, response(7));
+      // the timed flush takes it from the queue and blocks on the lock: wait until Postgres shows it waiting
+      await waitFor(
+        async () => (await sql(world, `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE idempotency_records%'`)).length > 0,
+        10_000,
+        'the completion UPDATE waiting on the row lock',
+        20,
+      );
+      let settled = false;
+      const retry = store.claim('client:e2e', key, 'f'.repeat(64), 'POST', '/v1/claims').finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false); // without the wait it would have answered in_flight (a 409) by now
+      await locker.query('COMMIT');
+      const outcome = await retry;
+      expect(outcome.kind).toBe('replay');
+      if (outcome.kind === 'replay') expect(outcome.response.body.toString()).toBe('{"n":7}');
+      expect(await stored).toBe(true);
+    } finally {
+      await locker.end();
+      await store.onApplicationShutdown();
+    }
   });
 
   it('a key claimed early and then refused by the wallet rate limit (429) is released: nothing stored, the key reusable', async () => {

@@ -29,6 +29,29 @@ const COMPLETE_BATCH = 200;
 /** How long a queued completion waits for others to share its statement (bounds the in-flight window). */
 const COMPLETE_DELAY_MS = 20;
 
+/** Claims a key: the first request inserts its record; any other finds the existing one ($1..$8). */
+const CLAIM_SQL = `INSERT INTO idempotency_records
+    (api_key_name, key, fingerprint, request_method, request_path, status, lock_token, locked_until, expires_at)
+  VALUES ($1, $2, $3, $4, $5, 'in_flight', $6, clock_timestamp() + make_interval(secs => $7),
+          clock_timestamp() + make_interval(hours => $8))
+  ON CONFLICT (api_key_name, key) DO NOTHING`;
+
+/** Stores many responses from one jsonb parameter; only records still in flight under the same token. */
+function completeMany(param: string): string {
+  return `UPDATE idempotency_records r
+     SET status = 'completed', response_status = u.status, response_headers = u.headers,
+         response_body = decode(u.body, 'base64'), completed_at = statement_timestamp(),
+         lock_token = NULL, locked_until = NULL
+    FROM jsonb_to_recordset(${param}::jsonb) AS u(id uuid, token uuid, status int, headers jsonb, body text)
+   WHERE r.id = u.id AND r.lock_token = u.token AND r.status = 'in_flight'`;
+}
+
+function completionsJson(batch: QueuedCompletion[]): string {
+  return JSON.stringify(
+    batch.map((c) => ({ id: c.id, token: c.token, status: c.response.status, headers: c.response.headers, body: c.response.body.toString('base64') })),
+  );
+}
+
 interface ExistingRow {
   id: string;
   fingerprint: string;
@@ -77,6 +100,8 @@ export class IdempotencyStore implements OnApplicationShutdown {
   /** Completions not yet stored, and the one flush that stores them (at most one statement at a time). */
   private queued: QueuedCompletion[] = [];
   private flushing: Promise<void> | null = null;
+  /** Claim statements carrying completions, until they have settled them (see insertClaim). */
+  private readonly carrying = new Set<Promise<void>>();
   /** Record id -> its queued completion, so a retry in this process waits for it instead of a 409. */
   private readonly completing = new Map<string, Promise<boolean>>();
 
@@ -89,7 +114,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
 
   /** Resolves once every completion queued so far has been written (or has failed and been logged). */
   async flushed(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.carrying.size) await Promise.all([this.flushing, ...this.carrying]);
   }
 
   /** `name`: a prepared statement (per pooled connection), for the statements on every keyed request. */
@@ -102,16 +127,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
     const ttl = this.config.idempotencyTtlHours;
     for (let attempt = 0; attempt < 5; attempt++) {
       const token = randomUUID();
-      const inserted = await this.q<{ id: string }>(
-        `INSERT INTO idempotency_records
-           (api_key_name, key, fingerprint, request_method, request_path, status, lock_token, locked_until, expires_at)
-         VALUES ($1, $2, $3, $4, $5, 'in_flight', $6, clock_timestamp() + make_interval(secs => $7),
-                 clock_timestamp() + make_interval(hours => $8))
-         ON CONFLICT (api_key_name, key) DO NOTHING
-         RETURNING id`,
-        [scope, key, fingerprint, method, path, token, lock, ttl],
-        'idempotency_claim',
-      );
+      const inserted = await this.insertClaim([scope, key, fingerprint, method, path, token, lock, ttl]);
       if (inserted[0]) return { kind: 'claimed', id: inserted[0].id, token, takenOver: false };
 
       const [row] = await this.q<ExistingRow>(
@@ -200,32 +216,45 @@ export class IdempotencyStore implements OnApplicationShutdown {
       const batch = this.queued.splice(0, COMPLETE_BATCH);
       let stored = new Set<string>();
       try {
-        const rows = await this.q<{ id: string }>(
-          `UPDATE idempotency_records r
-              SET status = 'completed', response_status = u.status, response_headers = u.headers,
-                  response_body = decode(u.body, 'base64'), completed_at = statement_timestamp(),
-                  lock_token = NULL, locked_until = NULL
-             FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, token uuid, status int, headers jsonb, body text)
-            WHERE r.id = u.id AND r.lock_token = u.token AND r.status = 'in_flight'
-            RETURNING r.id`,
-          [
-            JSON.stringify(
-              batch.map((c) => ({
-                id: c.id,
-                token: c.token,
-                status: c.response.status,
-                headers: c.response.headers,
-                body: c.response.body.toString('base64'),
-              })),
-            ),
-          ],
-          'idempotency_complete_many',
-        );
+        const rows = await this.q<{ id: string }>(`${completeMany('$1')} RETURNING r.id`, [completionsJson(batch)], 'idempotency_complete_many');
         stored = new Set(rows.map((r) => r.id));
       } catch (err) {
         this.logger.warn(`could not store ${batch.length} idempotent response(s): ${describeSafely(err)}`);
       }
       for (const c of batch) c.resolve(stored.has(c.id));
+    }
+  }
+
+  /**
+   * The claim's INSERT. Completions queued at that moment ride along in the same statement (a data-modifying
+   * CTE), so under load they cost no round trip of their own; the timed flush stores whatever no claim
+   * carried. If the statement fails, the carried completions go back to the queue and the claim's error
+   * propagates as before.
+   */
+  private async insertClaim(params: unknown[]): Promise<{ id: string }[]> {
+    const carried = this.queued.splice(0, COMPLETE_BATCH);
+    if (carried.length === 0) return this.q<{ id: string }>(`${CLAIM_SQL} RETURNING id`, params, 'idempotency_claim');
+    let settle!: () => void;
+    const carrying = new Promise<void>((resolve) => (settle = resolve));
+    this.carrying.add(carrying);
+    try {
+      const rows = await this.q<{ id: string; claimed: boolean }>(
+        `WITH done AS (${completeMany('$9')} RETURNING r.id),
+              claimed AS (${CLAIM_SQL} RETURNING id)
+         SELECT id, true AS claimed FROM claimed UNION ALL SELECT id, false FROM done`,
+        [...params, completionsJson(carried)],
+        'idempotency_claim_carrying',
+      );
+      const stored = new Set(rows.filter((r) => !r.claimed).map((r) => r.id));
+      for (const c of carried) c.resolve(stored.has(c.id));
+      return rows.filter((r) => r.claimed);
+    } catch (err) {
+      this.queued.unshift(...carried); // not written: the timed flush stores them (or logs why it cannot)
+      this.kick();
+      throw err;
+    } finally {
+      this.carrying.delete(carrying);
+      settle();
     }
   }
 
