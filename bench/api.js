@@ -132,7 +132,8 @@ function cpuMs(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS; // utime + stime
+    // utime + stime, plus cutime + cstime: the children it has reaped (Postgres backends that exited)
+    return ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / CLOCK_TICKS;
   } catch {
     return null;
   }

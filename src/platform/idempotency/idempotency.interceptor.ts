@@ -1,11 +1,13 @@
 import { CallHandler, CanActivate, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { defer, from, mergeMap, Observable, of } from 'rxjs';
+import { catchError, defer, from, mergeMap, Observable, of } from 'rxjs';
 import type { AuthedRequest, Principal } from '../auth/auth.guard';
 import { ValidationError } from '../errors/domain-error';
 import { parseIdempotencyKey, requestFingerprint, IDEMPOTENCY_KEY_MAX } from './fingerprint';
 import { IdempotencyInFlightError, IdempotencyKeyReusedError } from './idempotency.errors';
 import { ClaimOutcome, IdempotencyStore } from './idempotency.store';
+import { IdempotencyGate, RUNS_BEFORE_KEY_CLAIMED } from './idempotency.gate';
 import { routeOf } from '../rate-limit/rate-limit.policies';
 
 /** Set on a keyed request once its record is being claimed: the guard starts it, the interceptor awaits it. */
@@ -76,7 +78,11 @@ export class IdempotencyEarlyClaimGuard implements CanActivate {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly store: IdempotencyStore) {}
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+    private readonly gate: IdempotencyGate,
+  ) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') return next.handle();
@@ -85,6 +91,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!appliesTo(req)) return next.handle();
     const raw = req.headers['idempotency-key'];
     if (raw === undefined) return next.handle();
+    if (this.reflector.get<boolean>(RUNS_BEFORE_KEY_CLAIMED, ctx.getHandler())) return this.alongside(req, reply, raw, next);
     return defer(() => from(this.begin(req, reply, raw))).pipe(
       mergeMap((replayed) => (replayed === null ? next.handle() : of(replayed))),
     );
@@ -92,11 +99,44 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   /** null: proceed to the handler (the record is ours); a Buffer: the stored body to send instead. */
   private async begin(req: IdempotentRequest, reply: FastifyReply, raw: string | string[]): Promise<Buffer | null> {
+    return this.decide(await this.started(req, raw), reply);
+  }
+
+  /** The claim of a well-formed key (already started by the guard, unless the principal came from a route guard). */
+  private started(req: IdempotentRequest, raw: string | string[]): Promise<PendingOutcome> {
     if (parseIdempotencyKey(raw) === null) {
       throw new ValidationError([{ field: 'Idempotency-Key', message: `must be 1 to ${IDEMPOTENCY_KEY_MAX} characters` }]);
     }
-    startClaim(req, this.store); // already started by the guard, unless the principal came from a route guard
-    const outcome = await req[IDEMPOTENCY_PENDING]!;
+    startClaim(req, this.store);
+    return req[IDEMPOTENCY_PENDING]!;
+  }
+
+  /**
+   * On an opted-in route (RunsBeforeKeyClaimed): the handler runs while the claim is in flight and commits
+   * only through the gate. Whatever it returned or threw, the claim decides the answer: this request's
+   * own result when the key is its own, else the replay, 409 or 422 (its transaction was rolled back).
+   */
+  private alongside(req: IdempotentRequest, reply: FastifyReply, raw: string | string[], next: CallHandler): Observable<unknown> {
+    return defer(() => {
+      const claim = this.started(req, raw);
+      this.gate.open(claim);
+      return next.handle().pipe(
+        mergeMap(async (value: unknown) => this.decide(await claim, reply) ?? value),
+        catchError((err: unknown) =>
+          from(claim).pipe(
+            mergeMap(async (outcome) => {
+              const replayed = this.decide(outcome, reply); // throws for a key held elsewhere, reused or unusable
+              if (replayed === null) throw err; // the key is this request's: its own error stands
+              return replayed;
+            }),
+          ),
+        ),
+      );
+    });
+  }
+
+  /** Acts on the claim: null when the key is this request's (MISS), the stored body to replay, or throws. */
+  private decide(outcome: PendingOutcome, reply: FastifyReply): Buffer | null {
     switch (outcome.kind) {
       case 'claimed':
         void reply.header('x-idempotency', 'MISS');

@@ -4,6 +4,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { IDEMPOTENCY_CLEANUP_QUEUE } from './cleanup.job';
 import { IdempotencyCleanupProcessor } from './cleanup.processor';
 import { IdempotencyEarlyClaimGuard, IdempotencyInterceptor } from './idempotency.interceptor';
+import { IdempotencyGate } from './idempotency.gate';
 import { IdempotencyRecorder } from './idempotency.recorder';
 import { IdempotencyStore } from './idempotency.store';
 import { PurgeExpiredIdempotencyRecordsHandler } from './purge-expired.handler';
@@ -19,9 +20,11 @@ export class IdempotencyModule {
     const processors: Provider[] = opts.workers ? [IdempotencyCleanupProcessor] : [];
     return {
       module: IdempotencyModule,
+      global: true, // IdempotencyGate, for the handlers of opted-in routes
       imports: [BullModule.registerQueue({ name: IDEMPOTENCY_CLEANUP_QUEUE })],
       providers: [
         IdempotencyStore,
+        IdempotencyGate,
         IdempotencyRecorder,
         PurgeExpiredIdempotencyRecordsHandler,
         // imported after AuthModule (app.module.ts), so this global guard runs after the auth guard
@@ -29,7 +32,7 @@ export class IdempotencyModule {
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         ...processors,
       ],
-      exports: [IdempotencyStore],
+      exports: [IdempotencyStore, IdempotencyGate],
     };
   }
 }

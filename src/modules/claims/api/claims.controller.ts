@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { RunsBeforeKeyClaimed } from '../../../platform/idempotency/idempotency.gate';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -47,6 +48,7 @@ export class ClaimsController {
 
   @Post()
   @AcceptsSignedRequests()
+  @RunsBeforeKeyClaimed() // CreateClaim and CreateSignedClaim commit through IdempotencyGate
   @UseGuards(SignedClaimGuard, RateLimitGuard) // after auth: verify a signed claim, then count the wallet's budget
   @ApiOperation({
     summary: 'Create a claim (idempotent by idempoKey: the same entitlement returns the same claim)',

@@ -2,6 +2,7 @@ import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { getAddress } from 'ethers';
 import { ChainService } from '../../../../platform/chain/chain.service';
+import { IdempotencyGate } from '../../../../platform/idempotency/idempotency.gate';
 import { ValidationError } from '../../../../platform/errors/domain-error';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Accounts, transfer } from '../../../ledger/domain/accounts';
@@ -17,7 +18,8 @@ import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
  * One claim per entitlement: INSERT ... ON CONFLICT (idempo_key) DO NOTHING, then read back. The claim,
  * its ledger journal (expense:rewards -> payable) and its first audit event commit together; the payout
  * job is enqueued only after commit (by ClaimCreatedEvent; a caller that runs this command inside its own
- * transaction publishes the event itself after committing).
+ * transaction publishes the event itself after committing). With an Idempotency-Key, it may start before the
+ * key is claimed (RunsBeforeKeyClaimed): it commits only through IdempotencyGate.
  */
 @CommandHandler(CreateClaimCommand)
 export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
@@ -27,6 +29,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     private readonly ledger: LedgerService,
     private readonly chain: ChainService,
     private readonly events: EventBus,
+    private readonly gate: IdempotencyGate,
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
@@ -54,7 +57,11 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         reason: cmd.reason,
         client: cmd.client,
       });
-      if (!inserted) return { claim: (await this.repo.findByIdempoKey(idempoKey))!, created: false };
+      if (!inserted) {
+        const existing = (await this.repo.findByIdempoKey(idempoKey))!;
+        if (!joined) await this.gate.pass();
+        return { claim: existing, created: false };
+      }
       await this.ledger.post(
         `claim:${inserted.id}`,
         'claim.created',
@@ -64,6 +71,8 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
       await this.repo.appendEvents([
         { claimId: inserted.id, from: null, to: 'pending', actor: cmd.actor, detail: { idempoKey } },
       ]);
+      // a keyed POST /v1/claims runs while its key is being claimed: commit only if the key is this request's
+      if (!joined) await this.gate.pass();
       return { claim: inserted, created: true };
     });
 

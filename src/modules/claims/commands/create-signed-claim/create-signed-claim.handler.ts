@@ -2,6 +2,7 @@ import { CommandBus, CommandHandler, EventBus, ICommandHandler } from '@nestjs/c
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import { IdempotencyGate } from '../../../../platform/idempotency/idempotency.gate';
 import { METRIC } from '../../../../platform/metrics/metrics';
 import { ClaimCreatedEvent } from '../../events/claim-created.event';
 import { SignedClaimNonces } from '../../persistence/signed-claim-nonces.repository';
@@ -22,11 +23,13 @@ export class CreateSignedClaimHandler implements ICommandHandler<CreateSignedCla
     private readonly events: EventBus,
     private readonly nonces: SignedClaimNonces,
     @InjectMetric(METRIC.authFailures) private readonly failures: Counter<string>,
+    private readonly gate: IdempotencyGate,
   ) {}
 
   async execute(cmd: CreateSignedClaimCommand): Promise<CreateClaimResult> {
     const result = await this.txHost.withTransaction(async () => {
       const created = await this.commands.execute(new CreateClaimCommand(cmd.wallet, cmd.token, cmd.amount, cmd.reason, 'signed', 'api:signed'));
+      await this.gate.pass(); // a keyed request commits only if it holds its key (a retry's nonce is not "reused")
       if (!(await this.nonces.spend(cmd.wallet, cmd.nonce, created.claim.id))) {
         this.failures.inc({ kind: 'signed' });
         throw new SignedClaimError('SIGNED_CLAIM.NONCE_USED', `Nonce ${cmd.nonce} was already used by this wallet; sign the claim with a new nonce.`);
