@@ -27,9 +27,11 @@ const GATE = 'payrail:idempotency-gate';
 export class IdempotencyGate {
   constructor(private readonly cls: ClsService) {}
 
-  /** Set by the interceptor for a request on an opted-in route. */
-  open(claim: Promise<PendingOutcome>): void {
+  /** Set by the interceptor for a request on an opted-in route; false without a CLS context (then not opened). */
+  open(claim: Promise<PendingOutcome>): boolean {
+    if (!this.cls.isActive()) return false;
     this.cls.set(GATE, claim);
+    return true;
   }
 
   /**

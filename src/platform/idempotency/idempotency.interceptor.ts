@@ -92,14 +92,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const raw = req.headers['idempotency-key'];
     if (raw === undefined) return next.handle();
     if (this.reflector.get<boolean>(RUNS_BEFORE_KEY_CLAIMED, ctx.getHandler())) return this.alongside(req, reply, raw, next);
-    return defer(() => from(this.begin(req, reply, raw))).pipe(
-      mergeMap((replayed) => (replayed === null ? next.handle() : of(replayed))),
-    );
+    return defer(() => this.afterClaim(this.started(req, raw), reply, next));
   }
 
-  /** null: proceed to the handler (the record is ours); a Buffer: the stored body to send instead. */
-  private async begin(req: IdempotentRequest, reply: FastifyReply, raw: string | string[]): Promise<Buffer | null> {
-    return this.decide(await this.started(req, raw), reply);
+  /** The usual order: wait for the claim, then run the handler only if the key is this request's. */
+  private afterClaim(claim: Promise<PendingOutcome>, reply: FastifyReply, next: CallHandler): Observable<unknown> {
+    return from(claim).pipe(
+      mergeMap((outcome) => {
+        const replayed = this.decide(outcome, reply);
+        return replayed === null ? next.handle() : of(replayed);
+      }),
+    );
   }
 
   /** The claim of a well-formed key (already started by the guard, unless the principal came from a route guard). */
@@ -119,7 +122,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   private alongside(req: IdempotentRequest, reply: FastifyReply, raw: string | string[], next: CallHandler): Observable<unknown> {
     return defer(() => {
       const claim = this.started(req, raw);
-      this.gate.open(claim);
+      // no request context to carry the gate: the handler could not wait for the claim, so it waits here
+      if (!this.gate.open(claim)) return this.afterClaim(claim, reply, next);
       return next.handle().pipe(
         mergeMap(async (value: unknown) => this.decide(await claim, reply) ?? value),
         catchError((err: unknown) =>
