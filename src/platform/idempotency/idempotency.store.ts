@@ -26,6 +26,8 @@ interface QueuedCompletion {
 
 /** Most completions stored by one statement. */
 const COMPLETE_BATCH = 200;
+/** Most completions one claim's statement carries: a claim is on a request's path, so it carries few. */
+const CARRY_MAX = 50;
 /** How long a queued completion waits for others to share its statement (bounds the in-flight window). */
 const COMPLETE_DELAY_MS = 20;
 
@@ -232,7 +234,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
    * propagates as before.
    */
   private async insertClaim(params: unknown[]): Promise<{ id: string }[]> {
-    const carried = this.queued.splice(0, COMPLETE_BATCH);
+    const carried = this.queued.splice(0, CARRY_MAX);
     if (carried.length === 0) return this.q<{ id: string }>(`${CLAIM_SQL} RETURNING id`, params, 'idempotency_claim');
     let settle!: () => void;
     const carrying = new Promise<void>((resolve) => (settle = resolve));
