@@ -39,7 +39,11 @@ export interface AppConfig {
   /** true when the token list came from the dev chain file (refused on non-dev chains) */
   tokensFromDevchain: boolean;
   treasuryPrivateKey: string | null;
+  /** keys that take no new payouts but stay loaded to replace, cancel and settle their in-flight ones (rotation) */
+  retiredTreasuryKeys: string[];
   confirmations: number;
+  /** blocks after which a mined payout is final; null = the RPC's `finalized` block, else 64 (API.md "Finality") */
+  finalityDepth: number | null;
   claimQueueConcurrency: number;
   confirmPollMs: number;
   leaseSeconds: number;
@@ -71,6 +75,8 @@ export interface AppConfig {
   idempotencyLockSeconds: number;
   /** EIP-712 claims signed by the wallet itself, without an API key (client `signed`) */
   allowSignedClaims: boolean;
+  /** addresses whose EIP-712 signature makes a voucher (signed claim); required with ALLOW_SIGNED_CLAIMS */
+  claimIssuers: string[];
   /** EIP-712 domain name of signed claims (domain: {name, version: '1', chainId}) */
   signedClaimDomainName: string;
   /** allowed CORS origins; empty = CORS off */
@@ -269,6 +275,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (key !== null && !/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
     throw new ConfigError('TREASURY_PRIVATE_KEY: expected 32 bytes of hex');
   }
+  const retired = (env.RETIRED_TREASURY_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  for (const k of retired) {
+    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(k)) throw new ConfigError('RETIRED_TREASURY_KEYS: each entry must be 32 bytes of hex');
+  }
+  const allowSignedClaims = bool(env, 'ALLOW_SIGNED_CLAIMS', false);
+  const claimIssuers = (env.CLAIM_ISSUERS ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of claimIssuers) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new ConfigError(`CLAIM_ISSUERS: ${shown(a)} is not an address`);
+  }
+  if (allowSignedClaims && claimIssuers.length === 0) {
+    throw new ConfigError('CLAIM_ISSUERS: required with ALLOW_SIGNED_CLAIMS=true (the addresses whose signature makes a voucher)');
+  }
   const apiKeys = pairs(env, 'API_KEYS').map((p) => ({ name: p.left, secret: p.right }));
   for (const k of apiKeys) {
     if (k.secret.length < 8) throw new ConfigError(`API_KEYS: the secret of "${k.name}" is shorter than 8 characters`);
@@ -292,7 +310,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: parseTokens(env, devFile),
     tokensFromDevchain: !env.TOKENS && devFile !== null,
     treasuryPrivateKey: key,
+    retiredTreasuryKeys: retired.map((k) => (k.startsWith('0x') ? k : `0x${k}`)),
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),
+    finalityDepth: env.FINALITY_DEPTH === undefined || env.FINALITY_DEPTH === '' ? null : int(env, 'FINALITY_DEPTH', 64, 1, 100_000),
     claimQueueConcurrency: int(env, 'CLAIM_QUEUE_CONCURRENCY', 5, 1, 256),
     confirmPollMs: int(env, 'CONFIRM_POLL_MS', 1000, 50, 600_000),
     leaseSeconds: int(env, 'LEASE_SECONDS', 60, 2, 3600),
@@ -314,7 +334,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1),
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
-    allowSignedClaims: bool(env, 'ALLOW_SIGNED_CLAIMS', false),
+    allowSignedClaims,
+    claimIssuers: claimIssuers.map((a) => a.toLowerCase()),
     signedClaimDomainName: domainName(env),
     corsOrigins: corsOrigins(env),
     batchWindowMs: int(env, 'BATCH_WINDOW_MS', 0, 0),

@@ -65,6 +65,8 @@ export function newWorld(): World {
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL || 'error',
     CONFIRM_POLL_MS: '250',
+    // dev nodes call their head `finalized`: a few blocks keep the finality watch (and nonce re-issue) quick
+    FINALITY_DEPTH: '4',
   };
   return {
     slot,
