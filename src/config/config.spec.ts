@@ -178,6 +178,30 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('signed claims are vouchers: ALLOW_SIGNED_CLAIMS needs CLAIM_ISSUERS', () => {
+    const issuer = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
+
+    it('refuses to boot with ALLOW_SIGNED_CLAIMS=true and no CLAIM_ISSUERS (unset, empty or only commas)', () => {
+      for (const CLAIM_ISSUERS of [undefined, '', ' , ']) {
+        const err = configError({ ALLOW_SIGNED_CLAIMS: 'true', CLAIM_ISSUERS });
+        expect(err.message).toMatch(/^CLAIM_ISSUERS: required with ALLOW_SIGNED_CLAIMS=true/);
+        expect(err.message).not.toMatch(/[\r\n]/);
+      }
+    });
+
+    it('accepts issuers (lower-cased, trimmed); without ALLOW_SIGNED_CLAIMS they are not needed', () => {
+      const c = loadConfig(env({ ALLOW_SIGNED_CLAIMS: 'true', CLAIM_ISSUERS: ` ${issuer}, ${devAccount(1).address} ` }));
+      expect(c.allowSignedClaims).toBe(true);
+      expect(c.claimIssuers).toEqual([issuer.toLowerCase(), devAccount(1).address.toLowerCase()]);
+      expect(loadConfig(env()).claimIssuers).toEqual([]);
+      expect(loadConfig(env()).allowSignedClaims).toBe(false);
+    });
+
+    it('a malformed issuer names the key', () => {
+      expect(configError({ ALLOW_SIGNED_CLAIMS: 'true', CLAIM_ISSUERS: '0x1234' }).message).toMatch(/^CLAIM_ISSUERS: /);
+    });
+  });
+
   describe('error messages never echo a secret', () => {
     it('API_KEYS: a too-short secret is not echoed (only the key name)', () => {
       const err = configError({ API_KEYS: 'ci:Zq7xK9p' }); // 7 chars

@@ -73,7 +73,7 @@ export interface AppConfig {
   idempotencyTtlHours: number;
   /** seconds after which an in-flight Idempotency-Key record (its request crashed) may be taken over */
   idempotencyLockSeconds: number;
-  /** EIP-712 claims signed by the wallet itself, without an API key (client `signed`) */
+  /** EIP-712 vouchers signed by a claim issuer (CLAIM_ISSUERS), submitted without an API key (client `signed`) */
   allowSignedClaims: boolean;
   /** addresses whose EIP-712 signature makes a voucher (signed claim); required with ALLOW_SIGNED_CLAIMS */
   claimIssuers: string[];

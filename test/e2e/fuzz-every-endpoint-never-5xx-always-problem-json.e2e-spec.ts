@@ -150,6 +150,7 @@ describe('fuzz: every endpoint, never a 5xx, always problem+json for 4xx', () =>
       RL_CLAIMS_PER_HOUR_WALLET: '1000000',
       RL_WEBHOOK_PER_MIN: '1000000',
       ALLOW_SIGNED_CLAIMS: 'true',
+      CLAIM_ISSUERS: '0x90F79bf6EB2c4f870365E785982E1f101E93b906',
     });
     doc = (await http(app, 'GET', '/docs-json', undefined, { auth: null })).body;
     const created = await http(app, 'POST', '/v1/claims', { wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', token: 'USDC', amount: '0.1', reason: 'fuzz:seed' });

@@ -125,7 +125,7 @@ function missingErrors(doc: Json): string[] {
 }
 
 describe('OpenAPI document', () => {
-  const t = useWorld({ ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true' });
+  const t = useWorld({ ROLE: 'api', ALLOW_SIGNED_CLAIMS: 'true', CLAIM_ISSUERS: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' });
   let doc: Json;
 
   beforeAll(async () => {

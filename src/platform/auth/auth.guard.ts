@@ -17,8 +17,9 @@ export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
 const SIGNED = 'payrail:accepts-signed';
 /**
  * A client route that, with ALLOW_SIGNED_CLAIMS=true, also accepts a request without an API key whose body
- * carries an EIP-712 `signature`. The guard only lets it through as a `signed` principal WITHOUT a wallet;
- * a route guard of the route must verify the signature and set `wallet` (or answer 401).
+ * carries an EIP-712 `signature` (a voucher signed by a claim issuer, not by the wallet). The guard only lets
+ * it through as a `signed` principal WITHOUT a wallet; a route guard of the route must verify the signature
+ * and its issuer and set `wallet` and `issuer` (or answer 401).
  */
 export const AcceptsSignedRequests = () => SetMetadata(SIGNED, true);
 
@@ -26,8 +27,10 @@ export interface Principal {
   kind: 'client' | 'admin' | 'signed';
   /** API key name, `admin`, or `signed` */
   name: string;
-  /** signed only: the wallet whose signature was verified (unset until then) */
+  /** signed only: the voucher's recipient, set once its signature is verified (unset until then) */
   wallet?: string;
+  /** signed only: the claim issuer (CLAIM_ISSUERS) whose signature was verified */
+  issuer?: string;
 }
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };

@@ -42,7 +42,12 @@ export class CreateClaimDto {
   @IsString({ message: 'must be a decimal string such as "0.1"' })
   amount: string;
 
-  @ApiProperty({ example: 'referral:123', minLength: 1, maxLength: 200, description: 'unique per entitlement' })
+  @ApiProperty({
+    example: 'referral:123',
+    minLength: 1,
+    maxLength: 200,
+    description: 'unique per entitlement; reasons beginning with `cycle:` (any case) are reserved for savings-group payouts (400)',
+  })
   @IsString({ message: 'must be a string' })
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   reason: string;
@@ -59,15 +64,17 @@ function IsUint256String() {
   });
 }
 
-const SIGNED_FIELDS_DOC = 'EIP-712 signed claims only (no API key; ALLOW_SIGNED_CLAIMS=true). See "Signed claims (EIP-712)" in the README.';
+const SIGNED_FIELDS_DOC =
+  'EIP-712 vouchers only (signed by a CLAIM_ISSUERS key; no API key; ALLOW_SIGNED_CLAIMS=true). See "Signed claims (EIP-712)" in the README.';
 
 /**
- * A claim signed by the wallet itself (EIP-712), sent WITHOUT an API key when ALLOW_SIGNED_CLAIMS=true.
- * Typed data: domain {name: SIGNED_CLAIM_DOMAIN_NAME ("Payrail"), version: "1", chainId}, primaryType
- * Claim {address wallet, string token, string amount, string reason, uint256 nonce, uint256 deadline}.
+ * A voucher: a claim for `wallet` signed (EIP-712) by one of the platform's issuer keys (CLAIM_ISSUERS), never
+ * by the wallet, sent WITHOUT an API key when ALLOW_SIGNED_CLAIMS=true. Typed data: domain {name:
+ * SIGNED_CLAIM_DOMAIN_NAME ("Payrail"), version: "1", chainId}, primaryType Claim {address wallet, string
+ * token, string amount, string reason, uint256 nonce, uint256 deadline}.
  */
 export class SignedClaimDto extends CreateClaimDto {
-  @ApiProperty({ example: '1', description: 'uint256 as a decimal string; each nonce is accepted once per wallet' })
+  @ApiProperty({ example: '1', description: "uint256 as a decimal string; each nonce is accepted once per issuer (whatever the wallet)" })
   @IsUint256String()
   nonce: string;
 
@@ -79,7 +86,7 @@ export class SignedClaimDto extends CreateClaimDto {
 
   @ApiProperty({
     example: '0x5b1c…1b',
-    description: "the wallet's EIP-712 signature (65 bytes r,s,v or 64-byte EIP-2098 compact), 0x-hex",
+    description: "an issuer's EIP-712 signature (65 bytes r,s,v or 64-byte EIP-2098 compact), 0x-hex; the wallet's own is refused",
   })
   @IsString({ message: 'must be a 0x-hex signature' })
   @Matches(/^0x([0-9a-fA-F]{128}|[0-9a-fA-F]{130})$/, { message: 'must be a 0x-hex signature of 64 or 65 bytes' })

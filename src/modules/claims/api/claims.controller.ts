@@ -54,10 +54,14 @@ export class ClaimsController {
     summary: 'Create a claim (idempotent by idempoKey: the same entitlement returns the same claim)',
     description:
       'With an API key: `{wallet, token, amount, reason}`, client = the key name. With ALLOW_SIGNED_CLAIMS=true and NO ' +
-      'API key: `{wallet, token, amount, reason, nonce, deadline, signature}` signed by the wallet itself (EIP-712, ' +
-      'domain `{name: "Payrail" (SIGNED_CLAIM_DOMAIN_NAME), version: "1", chainId}`, primaryType `Claim` = ' +
-      '`{address wallet, string token, string amount, string reason, uint256 nonce, uint256 deadline}`), client = `signed`. ' +
-      'A bad or tampered signature, another chainId, a past deadline or a nonce already used by the wallet: 401.',
+      'API key, a voucher: `{wallet, token, amount, reason, nonce, deadline, signature}` signed by one of the platform\'s ' +
+      'issuer keys (CLAIM_ISSUERS), never by the wallet (EIP-712, domain `{name: "Payrail" (SIGNED_CLAIM_DOMAIN_NAME), ' +
+      'version: "1", chainId}`, primaryType `Claim` = `{address wallet, string token, string amount, string reason, ' +
+      'uint256 nonce, uint256 deadline}`; `wallet` is the recipient); the recipient or anyone submits it; client = `signed`. ' +
+      'A signature that does not recover to an issuer (the wallet\'s own, another key, a tampered field, another chainId or ' +
+      'domain): 401 `SIGNED_CLAIM.UNKNOWN_ISSUER`; a malformed signature: 401 `SIGNED_CLAIM.BAD_SIGNATURE`; a past deadline: ' +
+      '401 `SIGNED_CLAIM.EXPIRED`; a nonce this issuer already used (on any wallet): 401 `SIGNED_CLAIM.NONCE_USED`. ' +
+      'Reasons beginning with `cycle:` are reserved for savings-group payouts: 400 naming `reason`, on every path.',
   })
   @ApiExtraModels(CreateClaimDto, SignedClaimDto)
   @ApiBody({
@@ -68,7 +72,7 @@ export class ClaimsController {
         value: { wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', token: 'USDC', amount: '0.1', reason: 'referral:123' },
       },
       signed: {
-        summary: 'EIP-712, signed by the wallet, no API key',
+        summary: 'EIP-712 voucher signed by an issuer (CLAIM_ISSUERS), no API key',
         value: {
           wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
           token: 'USDC',
@@ -83,17 +87,19 @@ export class ClaimsController {
   })
   @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
   @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey)' })
-  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed; `errors` names each field' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed (a reserved `cycle:` reason included); `errors` names each field' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
-    description: 'missing or invalid API key; for a signed claim: bad signature, other chainId, expired deadline or nonce already used',
+    description:
+      'missing or invalid API key; for a signed claim: not signed by a claim issuer (SIGNED_CLAIM.UNKNOWN_ISSUER), malformed ' +
+      'signature, expired deadline, or a nonce the issuer already used',
   })
   async create(@Body() body: ClaimRequestDto, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) reply: FastifyReply) {
     let result;
     if (who.kind === 'signed') {
-      if (!who.wallet) throw new UnauthorizedError('The signed claim could not be verified.');
+      if (!who.wallet || !who.issuer) throw new UnauthorizedError('The signed claim could not be verified.');
       result = await this.commands.execute(
-        new CreateSignedClaimCommand(who.wallet, body.token.toUpperCase(), body.amount, body.reason, BigInt(body.nonce!)),
+        new CreateSignedClaimCommand(who.wallet, body.token.toUpperCase(), body.amount, body.reason, BigInt(body.nonce!), who.issuer),
       );
     } else {
       const extra = SIGNED_ONLY.filter((f) => body[f] !== undefined);

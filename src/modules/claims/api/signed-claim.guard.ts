@@ -10,9 +10,10 @@ import { SignedClaimDto } from './claim.dto';
 
 /**
  * Authenticates a `signed` principal (let through by AuthGuard without an API key): validates the signed
- * body (400 naming fields) and verifies its EIP-712 signature and deadline (401, counted in
- * `payrail_auth_failures_total{kind="signed"}`). On success the principal carries the verified wallet, so
- * the wallet rate limit and the idempotency scope that run next rely on a proven identity.
+ * body (400 naming fields) and verifies its EIP-712 signature, that the signer is one of CLAIM_ISSUERS, and
+ * the deadline (401, counted in `payrail_auth_failures_total{kind="signed"}`). On success the principal
+ * carries the voucher's recipient and issuer, so the wallet rate limit and the idempotency scope that run
+ * next rely on a voucher an issuer really signed.
  */
 @Injectable()
 export class SignedClaimGuard implements CanActivate {
@@ -29,13 +30,16 @@ export class SignedClaimGuard implements CanActivate {
     if (!who || who.kind !== 'signed' || who.wallet) return true;
     const body = (await this.pipe.transform(req.body, { type: 'body', metatype: SignedClaimDto })) as SignedClaimDto;
     try {
-      who.wallet = verifySignedClaim(
+      const voucher = verifySignedClaim(
         this.config.signedClaimDomainName,
         this.config.chainId!,
         { wallet: body.wallet, token: body.token, amount: body.amount, reason: body.reason, nonce: body.nonce, deadline: body.deadline },
         body.signature,
         Math.floor(Date.now() / 1000),
+        this.config.claimIssuers,
       );
+      who.wallet = voucher.wallet;
+      who.issuer = voucher.issuer;
     } catch (err) {
       this.failures.inc({ kind: 'signed' });
       throw err;

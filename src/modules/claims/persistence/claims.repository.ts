@@ -126,10 +126,11 @@ export class ClaimsRepository {
     await this.q(`INSERT INTO claim_events (claim_id, from_status, to_status, actor, detail) VALUES ${values.join(', ')}`, params);
   }
 
+  /** Oldest first: ordered by the bigserial itself (`ORDER BY id` would sort the text column `id::text`: "100" < "99"). */
   async events(claimId: string): Promise<ClaimEventEntity[]> {
     return this.q(
       `SELECT id::text, claim_id AS "claimId", at, from_status AS "fromStatus", to_status AS "toStatus", actor, detail
-         FROM claim_events WHERE claim_id = $1 ORDER BY id`,
+         FROM claim_events e WHERE claim_id = $1 ORDER BY e.id`,
       [claimId],
     );
   }

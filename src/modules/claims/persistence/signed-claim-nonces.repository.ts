@@ -3,18 +3,22 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '../../../platform/database/sql';
 
-/** EIP-712 nonces spent per wallet (UNIQUE (wallet, nonce)); written in the claim's transaction. */
+/**
+ * EIP-712 voucher nonces spent per ISSUER (UNIQUE (issuer, nonce)); written in the claim's transaction.
+ * `wallet` is kept as the voucher's recipient. Rows from before vouchers (a wallet signing its own claim)
+ * carry their wallet as issuer: that wallet was the signer.
+ */
 @Injectable()
 export class SignedClaimNonces {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** false when this wallet already spent this nonce. */
-  async spend(wallet: string, nonce: bigint, claimId: string): Promise<boolean> {
+  /** false when this issuer already spent this nonce (on any wallet). */
+  async spend(issuer: string, nonce: bigint, wallet: string, claimId: string): Promise<boolean> {
     const rows = await queryRows(
       this.txHost.tx,
-      `INSERT INTO signed_claim_nonces (wallet, nonce, claim_id) VALUES ($1, $2, $3)
-       ON CONFLICT (wallet, nonce) DO NOTHING RETURNING nonce`,
-      [wallet.toLowerCase(), nonce.toString(), claimId],
+      `INSERT INTO signed_claim_nonces (issuer, nonce, wallet, claim_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (issuer, nonce) DO NOTHING RETURNING nonce`,
+      [issuer.toLowerCase(), nonce.toString(), wallet.toLowerCase(), claimId],
     );
     return rows.length === 1;
   }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Length, Matches } from 'class-validator';
+import { CLAIM_STATUSES } from '../../claims/domain/claim-status';
 
 export class CreateGroupDto {
   @ApiProperty({ example: 'Tuesday tontine', minLength: 1, maxLength: 200 })
@@ -45,7 +46,18 @@ class PastCycleDto {
   @ApiProperty({ example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' }) wallet: string;
   @ApiProperty({ example: '75' }) amount: string;
   @ApiProperty({ example: '75000000' }) amountBase: string;
-  @ApiProperty({ format: 'uuid', description: 'the payout claim (client `cycle`, reason `cycle:<groupId>:<cycle>`)' }) claimId: string;
+  @ApiProperty({
+    format: 'uuid',
+    description: 'the payout claim (client `cycle`, reason `cycle:<groupId>:<cycle>`, or `cycle:<groupId>:<cycle>:repay:<k>` after an admin repay)',
+  })
+  claimId: string;
+  @ApiProperty({
+    enum: CLAIM_STATUSES,
+    description: "the payout claim's status; `failed` or `cancelled` stays visible until an admin repays the cycle (POST /v1/admin/groups/{id}/cycles/{n}/repay)",
+  })
+  claimStatus: string;
+  @ApiProperty({ type: [String], description: 'failed or cancelled payout claims an admin repay replaced, oldest first' })
+  previousClaimIds: string[];
   @ApiProperty({ format: 'date-time' }) completedAt: string;
 }
 
@@ -57,7 +69,12 @@ export class GroupDto {
   @ApiProperty({ example: '25000000' }) contributionAmountBase: string;
   @ApiProperty({ type: [String] }) members: string[];
   @ApiProperty({ example: 1, description: 'cycles are numbered from 1' }) currentCycle: number;
-  @ApiProperty({ enum: ['collecting'], description: 'a cycle completes (and the next starts) as soon as every member has paid' })
+  @ApiProperty({
+    enum: ['collecting', 'due'],
+    description:
+      'a cycle completes (and the next starts) as soon as every member has paid; `due`: every member has paid but the cycle has not ' +
+      'completed yet (for long only when its completion fails, which is logged)',
+  })
   cycleStatus: string;
   @ApiProperty({ description: 'who the current cycle pays' }) currentRecipient: string;
   @ApiProperty({ example: '75', description: 'contributionAmount x members' }) potAmount: string;

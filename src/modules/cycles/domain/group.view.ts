@@ -1,5 +1,6 @@
 import { formatAmount } from '../../claims/domain/money';
-import type { CycleContributionEntity, CyclePayoutEntity, SavingsGroupEntity } from '../persistence/cycles.entity';
+import type { CycleContributionEntity, SavingsGroupEntity } from '../persistence/cycles.entity';
+import type { CyclePayoutRow } from '../persistence/cycles.repository';
 import { recipientOf } from './contribution-check';
 
 export interface ContributionView {
@@ -15,7 +16,12 @@ export interface PastCycleView {
   wallet: string;
   amount: string;
   amountBase: string;
+  /** the claim paying this cycle: the original, or an admin's repay of it */
   claimId: string;
+  /** that claim's status: a `failed` or `cancelled` one is the admin's to repay (POST /v1/admin/groups/:id/cycles/:n/repay) */
+  claimStatus: string;
+  /** failed or cancelled claims a repay replaced, oldest first */
+  previousClaimIds: string[];
   completedAt: string;
 }
 
@@ -28,8 +34,12 @@ export interface GroupView {
   contributionAmountBase: string;
   members: string[];
   currentCycle: number;
-  /** `collecting` while the current cycle waits for contributions (a complete cycle advances at once) */
-  cycleStatus: 'collecting';
+  /**
+   * `collecting` while the current cycle waits for contributions (a complete cycle advances at once);
+   * `due` when every member has paid but the cycle has not completed: for a moment, or, if it stays so,
+   * its completion is failing (logged; README runbook "A cycle that does not complete").
+   */
+  cycleStatus: 'collecting' | 'due';
   /** who the current cycle pays, and how much, once every member has contributed */
   currentRecipient: string;
   potAmount: string;
@@ -47,7 +57,7 @@ export function toGroupView(
   g: SavingsGroupEntity,
   members: string[],
   contributions: CycleContributionEntity[],
-  payouts: CyclePayoutEntity[],
+  payouts: CyclePayoutRow[],
 ): GroupView {
   const base = BigInt(g.contributionBase);
   return {
@@ -58,7 +68,7 @@ export function toGroupView(
     contributionAmountBase: base.toString(),
     members,
     currentCycle: g.currentCycle,
-    cycleStatus: 'collecting',
+    cycleStatus: contributions.length >= g.memberCount ? 'due' : 'collecting',
     currentRecipient: recipientOf(members, g.currentCycle),
     potAmount: formatAmount(base * BigInt(members.length), g.decimals),
     contributionsReceived: contributions.length,
@@ -76,6 +86,8 @@ export function toGroupView(
       amount: formatAmount(p.amountBase, g.decimals),
       amountBase: p.amountBase,
       claimId: p.claimId,
+      claimStatus: p.claimStatus,
+      previousClaimIds: p.previousClaimIds,
       completedAt: iso(p.createdAt),
     })),
     createdAt: iso(g.createdAt),

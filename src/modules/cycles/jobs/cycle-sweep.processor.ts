@@ -26,7 +26,7 @@ export class CycleSweepProcessor extends WorkerHost implements OnApplicationBoot
     );
   }
 
-  async process(): Promise<{ completed: number }> {
+  async process(): Promise<{ completed: number; failed: number }> {
     return this.cls.run(() => this.commands.execute(new CompleteDueCyclesCommand(`worker:${this.workerId}`)));
   }
 }

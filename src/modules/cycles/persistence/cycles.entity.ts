@@ -43,4 +43,6 @@ export class CyclePayoutEntity {
   @Column('uuid', { name: 'claim_id' }) claimId: string;
   @Column('text', { name: 'completed_by' }) completedBy: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  /** claims an admin repay replaced (failed or cancelled), oldest first; `claimId` is the current one */
+  @Column('uuid', { name: 'previous_claim_ids', array: true }) previousClaimIds: string[];
 }

@@ -8,8 +8,12 @@ const GROUP = `id, name, token, decimals, contribution_base::text AS "contributi
   current_cycle AS "currentCycle", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`;
 const CONTRIBUTION = `id, group_id AS "groupId", cycle_number AS "cycleNumber", wallet, amount_base::text AS "amountBase",
   provider, source_event AS "sourceEvent", created_at AS "createdAt"`;
-const PAYOUT = `group_id AS "groupId", cycle_number AS "cycleNumber", wallet, amount_base::text AS "amountBase",
-  claim_id AS "claimId", completed_by AS "completedBy", created_at AS "createdAt"`;
+const PAYOUT = `p.group_id AS "groupId", p.cycle_number AS "cycleNumber", p.wallet, p.amount_base::text AS "amountBase",
+  p.claim_id AS "claimId", p.completed_by AS "completedBy", p.created_at AS "createdAt", p.previous_claim_ids::text[] AS "previousClaimIds",
+  c.status AS "claimStatus"`;
+
+/** A cycle payout with the status of its current claim (read from `claims`, the claims module's table). */
+export type CyclePayoutRow = CyclePayoutEntity & { claimStatus: string };
 
 export interface NewGroup {
   name: string;
@@ -127,17 +131,48 @@ export class CyclesRepository {
     return rows.length === 1;
   }
 
-  async payouts(groupId: string): Promise<CyclePayoutEntity[]> {
-    return this.q<CyclePayoutEntity>(`SELECT ${PAYOUT} FROM cycle_payouts WHERE group_id = $1 ORDER BY cycle_number`, [groupId]);
+  async payouts(groupId: string): Promise<CyclePayoutRow[]> {
+    return this.q<CyclePayoutRow>(
+      `SELECT ${PAYOUT} FROM cycle_payouts p JOIN claims c ON c.id = p.claim_id WHERE p.group_id = $1 ORDER BY p.cycle_number`,
+      [groupId],
+    );
   }
 
-  /** Groups whose current cycle has every contribution but was not completed (e.g. a crash in between). */
-  async dueGroups(limit: number): Promise<string[]> {
+  /**
+   * One cycle's payout row, locked for the rest of the transaction (an admin repay), with its claim's
+   * status. `failed` and `cancelled` are terminal, so the status read here cannot change under us.
+   */
+  async payoutForUpdate(groupId: string, cycle: number): Promise<CyclePayoutRow | null> {
+    const rows = await this.q<CyclePayoutRow>(
+      `SELECT ${PAYOUT} FROM cycle_payouts p JOIN claims c ON c.id = p.claim_id
+        WHERE p.group_id = $1 AND p.cycle_number = $2 FOR UPDATE OF p`,
+      [groupId, cycle],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Points the cycle's payout at `claimId`, keeping the claim it replaces in `previous_claim_ids`. */
+  async replacePayoutClaim(groupId: string, cycle: number, fromClaimId: string, toClaimId: string): Promise<void> {
+    const rows = await this.q(
+      `UPDATE cycle_payouts SET claim_id = $4, previous_claim_ids = previous_claim_ids || $3::uuid
+        WHERE group_id = $1 AND cycle_number = $2 AND claim_id = $3 RETURNING claim_id`,
+      [groupId, cycle, fromClaimId, toClaimId],
+    );
+    if (rows.length !== 1) throw new Error(`cycle ${cycle} of group ${groupId} no longer points at claim ${fromClaimId}`);
+  }
+
+  /**
+   * Groups whose current cycle has every contribution but was not completed (e.g. a crash in between), in
+   * id order after `after`: the caller pages through all of them, so groups whose completion keeps failing
+   * (CYCLE.PAYOUT_CLAIM_CONFLICT) never hide the others.
+   */
+  async dueGroups(limit: number, after: string | null = null): Promise<string[]> {
     const rows = await this.q<{ id: string }>(
       `SELECT g.id FROM savings_groups g
-        WHERE (SELECT count(*) FROM cycle_contributions c WHERE c.group_id = g.id AND c.cycle_number = g.current_cycle) >= g.member_count
-        LIMIT $1`,
-      [limit],
+        WHERE ($2::uuid IS NULL OR g.id > $2::uuid)
+          AND (SELECT count(*) FROM cycle_contributions c WHERE c.group_id = g.id AND c.cycle_number = g.current_cycle) >= g.member_count
+        ORDER BY g.id LIMIT $1`,
+      [limit, after],
     );
     return rows.map((r) => r.id);
   }

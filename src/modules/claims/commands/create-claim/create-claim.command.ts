@@ -6,6 +6,16 @@ export interface CreateClaimResult {
   created: boolean;
 }
 
+export interface CreateClaimOptions {
+  /**
+   * The cycles module only: it may use the reserved `cycle:` reasons (API.md "Reserved reasons"). Every
+   * client path (API key, signed voucher, bulk) leaves it unset, so such a reason is a 400 naming `reason`.
+   */
+  internal?: boolean;
+  /** merged into the new claim's first audit event `detail` (e.g. a voucher's issuer, the claim a repay replaces) */
+  auditDetail?: Record<string, unknown>;
+}
+
 export class CreateClaimCommand extends Command<CreateClaimResult> {
   constructor(
     readonly wallet: string,
@@ -15,6 +25,7 @@ export class CreateClaimCommand extends Command<CreateClaimResult> {
     /** API key name, `signed` or `cycle` */
     readonly client: string,
     readonly actor: string,
+    readonly options: CreateClaimOptions = {},
   ) {
     super();
   }

@@ -7,6 +7,7 @@ import { ValidationError } from '../../../../platform/errors/domain-error';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Accounts, transfer } from '../../../ledger/domain/accounts';
 import { UnknownTokenError } from '../../domain/claim.errors';
+import { reservedReasonError } from '../../domain/reserved-reason';
 import { toClaimView } from '../../domain/claim.view';
 import { deriveIdempoKey } from '../../domain/idempo-key';
 import { MoneyError, parseAmount } from '../../domain/money';
@@ -19,7 +20,8 @@ import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
  * its ledger journal (expense:rewards -> payable) and its first audit event commit together; the payout
  * job is enqueued only after commit (by ClaimCreatedEvent; a caller that runs this command inside its own
  * transaction publishes the event itself after committing). With an Idempotency-Key, it may start before the
- * key is claimed (RunsBeforeKeyClaimed): it commits only through IdempotencyGate.
+ * key is claimed (RunsBeforeKeyClaimed): it commits only through IdempotencyGate. Reserved reasons
+ * (`cycle:...`) are refused here, before anything is stored, for every caller but the cycles module.
  */
 @CommandHandler(CreateClaimCommand)
 export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
@@ -33,6 +35,10 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
+    if (!cmd.options.internal) {
+      const reserved = reservedReasonError(cmd.reason);
+      if (reserved) throw new ValidationError([reserved]);
+    }
     const token = this.chain.token(cmd.token);
     if (!token) throw new UnknownTokenError(cmd.token, this.chain.tokenSymbols());
     let amountBase: bigint;
@@ -69,7 +75,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         transfer(Accounts.rewards(token.symbol), Accounts.payable(wallet, token.symbol), token.symbol, amountBase),
       );
       await this.repo.appendEvents([
-        { claimId: inserted.id, from: null, to: 'pending', actor: cmd.actor, detail: { idempoKey } },
+        { claimId: inserted.id, from: null, to: 'pending', actor: cmd.actor, detail: { ...cmd.options.auditDetail, idempoKey } },
       ]);
       // a keyed POST /v1/claims runs while its key is being claimed: commit only if the key is this request's
       if (!joined) await this.gate.pass();

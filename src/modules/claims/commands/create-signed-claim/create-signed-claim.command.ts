@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
 import type { CreateClaimResult } from '../create-claim/create-claim.command';
 
-/** A claim whose EIP-712 signature was verified (SignedClaimGuard); spends `nonce` for `wallet`. */
+/** A voucher whose EIP-712 signature by `issuer` was verified (SignedClaimGuard); spends `nonce` for `issuer`. */
 export class CreateSignedClaimCommand extends Command<CreateClaimResult> {
   constructor(
     readonly wallet: string,
@@ -9,6 +9,8 @@ export class CreateSignedClaimCommand extends Command<CreateClaimResult> {
     readonly amount: string,
     readonly reason: string,
     readonly nonce: bigint,
+    /** the claim issuer (one of CLAIM_ISSUERS) that signed the voucher */
+    readonly issuer: string,
   ) {
     super();
   }

@@ -12,7 +12,9 @@ import { SignedClaimError } from './signed-claim.eip712';
 
 /**
  * One transaction: the claim (CreateClaimCommand, joined: idempotent by idempoKey as always, client
- * `signed`) and the spent nonce, UNIQUE (wallet, nonce). A replayed nonce rolls the whole thing back (401).
+ * `signed`, the issuer on its first audit event) and the spent nonce, UNIQUE (issuer, nonce): an issuer's
+ * nonce pays one voucher, whatever wallet or reason a replay names. A replayed nonce rolls the whole thing
+ * back (401).
  * The payout is enqueued after commit, as CreateClaim does for its own transactions.
  */
 @CommandHandler(CreateSignedClaimCommand)
@@ -28,11 +30,13 @@ export class CreateSignedClaimHandler implements ICommandHandler<CreateSignedCla
 
   async execute(cmd: CreateSignedClaimCommand): Promise<CreateClaimResult> {
     const result = await this.txHost.withTransaction(async () => {
-      const created = await this.commands.execute(new CreateClaimCommand(cmd.wallet, cmd.token, cmd.amount, cmd.reason, 'signed', 'api:signed'));
+      const created = await this.commands.execute(
+        new CreateClaimCommand(cmd.wallet, cmd.token, cmd.amount, cmd.reason, 'signed', 'api:signed', { auditDetail: { issuer: cmd.issuer } }),
+      );
       await this.gate.pass(); // a keyed request commits only if it holds its key (a retry's nonce is not "reused")
-      if (!(await this.nonces.spend(cmd.wallet, cmd.nonce, created.claim.id))) {
+      if (!(await this.nonces.spend(cmd.issuer, cmd.nonce, cmd.wallet, created.claim.id))) {
         this.failures.inc({ kind: 'signed' });
-        throw new SignedClaimError('SIGNED_CLAIM.NONCE_USED', `Nonce ${cmd.nonce} was already used by this wallet; sign the claim with a new nonce.`);
+        throw new SignedClaimError('SIGNED_CLAIM.NONCE_USED', `Nonce ${cmd.nonce} of this issuer was already used; the issuer must sign a new voucher.`);
       }
       return created;
     });

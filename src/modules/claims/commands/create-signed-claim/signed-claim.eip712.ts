@@ -2,16 +2,18 @@ import { getAddress, TypedDataDomain, TypedDataField, verifyTypedData } from 'et
 import { DomainError } from '../../../../platform/errors/domain-error';
 
 /**
- * EIP-712 signed claims: the wallet itself signs what it claims, so an end user can claim without the
- * platform's API key (ALLOW_SIGNED_CLAIMS=true). The typed data, exactly:
+ * EIP-712 signed claims are VOUCHERS (ALLOW_SIGNED_CLAIMS=true): one of the platform's issuer keys
+ * (CLAIM_ISSUERS) signs what a wallet may claim, and the recipient (or anyone) submits it without an API key.
+ * A signature by any other key, the wallet's own included, is refused: a wallet signing its own claim would
+ * be a treasury drain. The typed data, exactly:
  *
  *   domain  { name: SIGNED_CLAIM_DOMAIN_NAME ("Payrail"), version: "1", chainId: <the chain's id> }
  *           (no verifyingContract, no salt: the service is named by `name`, the chain by `chainId`)
  *   primaryType "Claim"
  *   Claim   { address wallet; string token; string amount; string reason; uint256 nonce; uint256 deadline }
  *
- * `token`, `amount` and `reason` are signed as the exact strings sent in the body; `nonce` (sent as a
- * decimal string) is spent once per wallet; `deadline` (sent as a JSON integer) is unix seconds, valid up to
+ * `wallet` is the recipient, not the signer. `token`, `amount` and `reason` are signed as the exact strings
+ * sent in the body; `nonce` (sent as a decimal string) is spent once per ISSUER; `deadline` (sent as a JSON integer) is unix seconds, valid up to
  * and including that second.
  */
 export const SIGNED_CLAIM_TYPES: Record<string, TypedDataField[]> = {
@@ -54,31 +56,50 @@ export function typedValue(m: SignedClaimMessage): Record<string, unknown> {
 }
 
 export class SignedClaimError extends DomainError {
-  constructor(code: 'SIGNED_CLAIM.BAD_SIGNATURE' | 'SIGNED_CLAIM.EXPIRED' | 'SIGNED_CLAIM.NONCE_USED', detail: string) {
+  constructor(
+    code: 'SIGNED_CLAIM.BAD_SIGNATURE' | 'SIGNED_CLAIM.UNKNOWN_ISSUER' | 'SIGNED_CLAIM.EXPIRED' | 'SIGNED_CLAIM.NONCE_USED',
+    detail: string,
+  ) {
     super(code, detail);
   }
 }
 
+export interface VerifiedVoucher {
+  /** the recipient, checksummed */
+  wallet: string;
+  /** the issuer whose key signed it, checksummed (one of CLAIM_ISSUERS) */
+  issuer: string;
+}
+
 /**
- * Verifies the signature and the deadline. Returns the checksummed wallet; throws SignedClaimError (401).
- * A tampered field, another chain id or another domain name all recover a different address.
+ * Verifies the deadline and the signature, and that the signer is one of `issuers` (lower-case addresses).
+ * Returns the checksummed recipient and issuer; throws SignedClaimError (401). ECDSA recovery cannot tell a
+ * tampered field, another chain id or another domain name from another signer: each recovers some other
+ * address, which is not an issuer (UNKNOWN_ISSUER). A signature that recovers nothing is BAD_SIGNATURE.
  */
-export function verifySignedClaim(domainName: string, chainId: number, m: SignedClaimMessage, signature: string, nowSec: number): string {
+export function verifySignedClaim(
+  domainName: string,
+  chainId: number,
+  m: SignedClaimMessage,
+  signature: string,
+  nowSec: number,
+  issuers: readonly string[],
+): VerifiedVoucher {
   if (m.deadline < nowSec) {
-    throw new SignedClaimError('SIGNED_CLAIM.EXPIRED', `The signed claim expired at ${m.deadline} (unix seconds); sign a new one.`);
+    throw new SignedClaimError('SIGNED_CLAIM.EXPIRED', `The signed claim expired at ${m.deadline} (unix seconds); ask the issuer for a new one.`);
   }
   let recovered: string;
   try {
-    recovered = verifyTypedData(signedClaimDomain(domainName, chainId), SIGNED_CLAIM_TYPES, typedValue(m), signature);
+    recovered = getAddress(verifyTypedData(signedClaimDomain(domainName, chainId), SIGNED_CLAIM_TYPES, typedValue(m), signature));
   } catch {
     throw new SignedClaimError('SIGNED_CLAIM.BAD_SIGNATURE', 'The signature is not a valid EIP-712 signature.');
   }
-  const wallet = getAddress(m.wallet.toLowerCase());
-  if (getAddress(recovered) !== wallet) {
+  if (!issuers.includes(recovered.toLowerCase())) {
     throw new SignedClaimError(
-      'SIGNED_CLAIM.BAD_SIGNATURE',
-      `The EIP-712 signature does not match the wallet for this claim on chain ${chainId} (domain "${domainName}", version ${SIGNED_CLAIM_DOMAIN_VERSION}).`,
+      'SIGNED_CLAIM.UNKNOWN_ISSUER',
+      `The EIP-712 signature was not made by a claim issuer for this exact claim on chain ${chainId} (domain "${domainName}", ` +
+        `version ${SIGNED_CLAIM_DOMAIN_VERSION}); a wallet cannot sign its own claim.`,
     );
   }
-  return wallet;
+  return { wallet: getAddress(m.wallet.toLowerCase()), issuer: recovered };
 }

@@ -8,7 +8,7 @@ import { Accounts, transfer } from '../../../ledger/domain/accounts';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { recipientOf } from '../../domain/contribution-check';
 import { CycleLock } from '../../domain/cycle-lock';
-import { GroupNotFoundError } from '../../domain/cycle.errors';
+import { CyclePayoutClaimConflictError, GroupNotFoundError } from '../../domain/cycle.errors';
 import { CycleCompletedEvent } from '../../events/cycle-completed.event';
 import { CyclesRepository, isUniqueViolation } from '../../persistence/cycles.repository';
 import { CompleteCycleCommand, CompleteCycleResult } from './complete-cycle.command';
@@ -22,7 +22,10 @@ type Completed = Extract<CompleteCycleResult, { status: 'completed' }> & { token
  *   - the pot journal: debit `group:<id>:<T>`, credit `expense:rewards:<T>` (the group's money funds the
  *     reward), so `group:<id>` is back at zero;
  *   - the payout claim through CreateClaimCommand (client `cycle`, reason `cycle:<group>:<n>`, hence a
- *     deterministic idempoKey), which joins this transaction and posts expense:rewards -> payable;
+ *     deterministic idempoKey; `internal`: the reason is reserved to us), which joins this transaction and
+ *     posts expense:rewards -> payable. An existing claim with that idempoKey is reused only when it is a
+ *     `cycle` claim that is not cancelled; anything else (a client claim from before reasons were reserved,
+ *     a cancelled one) fails the completion loudly: reusing it would complete the cycle unpaid;
  *   - the cycle payout row, UNIQUE (group_id, cycle_number): even without the locks a second completion
  *     fails here and rolls back (reported as `already-completed`);
  *   - the group advances to cycle n+1.
@@ -51,6 +54,11 @@ export class CompleteCycleHandler implements ICommandHandler<CompleteCycleComman
     try {
       result = await this.txHost.withTransaction(() => this.completeInTransaction(cmd));
     } catch (err) {
+      if (err instanceof CyclePayoutClaimConflictError) {
+        // rolled back: the cycle stays current with every contribution in, retried by each delivery and sweep
+        this.logger.error(`${err.detail} The cycle stays incomplete (README runbook: "A cycle that does not complete").`);
+        throw err;
+      }
       if (isUniqueViolation(err, 'cycle_payouts_one_per_cycle')) {
         this.logger.debug(`group ${cmd.groupId}: cycle already completed by a concurrent transaction`);
         return { status: 'already-completed', groupId: cmd.groupId };
@@ -78,8 +86,11 @@ export class CompleteCycleHandler implements ICommandHandler<CompleteCycleComman
     const potBase = BigInt(group.contributionBase) * BigInt(members.length);
     const amount = formatAmount(potBase, group.decimals);
     const { claim, created } = await this.commands.execute(
-      new CreateClaimCommand(wallet, group.token, amount, `cycle:${group.id}:${n}`, 'cycle', cmd.actor),
+      new CreateClaimCommand(wallet, group.token, amount, `cycle:${group.id}:${n}`, 'cycle', cmd.actor, { internal: true }),
     );
+    if (!created && (claim.client !== 'cycle' || claim.status === 'cancelled')) {
+      throw new CyclePayoutClaimConflictError(group.id, n, claim.id, claim.client, claim.status);
+    }
     await this.ledger.post(
       `cycle:${group.id}:${n}:pot`,
       'cycle.pot',
