@@ -102,6 +102,9 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   } else if (!dev && isWellKnownDevKey(out.treasuryPrivateKey)) {
     throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain ${config.chainId}`);
   }
+  if (!dev && out.retiredTreasuryKeys.some(isWellKnownDevKey)) {
+    throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused on chain ${config.chainId}`);
+  }
   if (out.apiKeys.length === 0) {
     if (!dev) throw new ConfigError('API_KEYS: required on chain ' + config.chainId);
     out.apiKeys = [{ name: 'dev', secret: DEV_API_KEY }];
@@ -116,7 +119,8 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     out.webhookAllowPrivateTargets = dev;
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
-  log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}`);
+  const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
+  log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
   return out;
 }
 

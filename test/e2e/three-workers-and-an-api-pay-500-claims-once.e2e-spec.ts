@@ -65,7 +65,7 @@ describe('three worker processes and one API process', () => {
     expect(byWorker).toHaveLength(3);
 
     // nonces of the treasury on chain: contiguous, one per claim
-    const hashes = await sql<{ mined_tx_hash: string; nonce: string }>(world, `SELECT mined_tx_hash, nonce::text FROM payouts WHERE status = 'confirmed'`);
+    const hashes = await sql<{ mined_tx_hash: string; nonce: string }>(world, `SELECT mined_tx_hash, nonce::text FROM payouts WHERE status IN ('confirmed', 'final')`);
     expect(hashes).toHaveLength(500);
     const nonces: number[] = [];
     for (let i = 0; i < hashes.length; i += 50) {

@@ -67,7 +67,7 @@ export class ClaimLifecycle {
       claimIds,
       'submitted',
       { payout_id: payoutId, tx_hash: txHash, lease_owner: null, lease_until: null, last_error: null },
-      { leaseOwner: owner },
+      { from: ['processing'], leaseOwner: owner },
     );
     await this.repo.appendEvents(
       moved.map((m) => ({ claimId: m.id, from: m.from, to: 'submitted', actor: owner, detail: { payoutId, txHash, nonce } })),
@@ -128,6 +128,32 @@ export class ClaimLifecycle {
     );
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor, detail: { payoutId, reason } })));
     return moved.map((m) => m.id);
+  }
+
+  /**
+   * A reorg removed the block the payout was settled in, before it was final: its completed claims go back
+   * to submitted (audit event `reorged`; the caller reverses the settlement journal in the same
+   * transaction), and claims still submitted (a reverted payout) get the event only. Returns the claims moved.
+   */
+  async reorg(payoutId: string, actor: string, detail: Record<string, unknown>): Promise<string[]> {
+    const claims = await this.repo.findByPayout(payoutId);
+    const moved = await this.repo.transition(
+      claims.map((c) => c.id),
+      'submitted',
+      { processed_at: null, last_error: `reorged out of block ${String(detail.blockNumber)}; the same transaction is re-sent` },
+      { from: ['completed'] },
+    );
+    const movedIds = new Set(moved.map((m) => m.id));
+    await this.repo.appendEvents(
+      claims.map((c) => ({
+        claimId: c.id,
+        from: movedIds.has(c.id) ? 'completed' : c.status,
+        to: movedIds.has(c.id) ? 'submitted' : c.status,
+        actor,
+        detail: { event: 'reorged', payoutId, ...detail },
+      })),
+    );
+    return [...movedIds];
   }
 
   /** An audit event without a status change (e.g. a replacement transaction for a submitted claim). */

@@ -11,6 +11,7 @@ import { GetClaimsHealthHandler } from './queries/get-claims-health/get-claims-h
 import { GetWorkersHealthHandler } from './queries/get-workers-health/get-workers-health.handler';
 import { Reconciler } from './reconcile/reconciler.service';
 import { TreasuryHealthIndicator } from './treasury.health';
+import { SignersHealthIndicator } from './signers.health';
 
 /**
  * Operations read side: probes (/health/live, /health/ready), admin views (/health/claims, /health/workers),
@@ -25,6 +26,7 @@ import { TreasuryHealthIndicator } from './treasury.health';
     RedisHealthIndicator,
     SignerBalanceHealthIndicator,
     TreasuryHealthIndicator,
+    SignersHealthIndicator,
     ClaimStats,
     ClaimMetrics,
     Reconciler,

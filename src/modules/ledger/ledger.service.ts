@@ -18,6 +18,15 @@ export class LedgerService {
     return this.repo.insertJournal(journalId, kind, ref, lines);
   }
 
+  /**
+   * Posts, once, the exact opposite of the given journals (postings are immutable: a correction is a new
+   * entry). Returns false when already posted or when there was nothing to reverse.
+   */
+  async reverse(journalIds: string[], journalId: string, kind: string, ref: string | null): Promise<boolean> {
+    const original = await this.repo.postingsOf(journalIds);
+    return this.post(journalId, kind, ref, original.map((p) => ({ ...p, amount: -p.amount })));
+  }
+
   /** debits - credits of one account in one currency, in base units (0 when it has no postings). */
   async balance(account: string, currency: string): Promise<bigint> {
     const [row] = await this.repo.balances(account, currency);

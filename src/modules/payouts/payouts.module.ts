@@ -27,6 +27,9 @@ import { FundsGuard } from './funds-guard.service';
 import { Replacer } from './replacer.service';
 import { FundingSync } from './funding-sync.service';
 import { PaymentQueue } from './jobs/payment-queue';
+import { PayoutSigner } from './lanes/payout-signer';
+import { FinalityWatch } from './watch/finality.watch';
+import { ListSignersHandler } from './queries/list-signers/list-signers.handler';
 import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-treasury-status.handler';
 
 @Module({})
@@ -47,10 +50,13 @@ export class PayoutsModule {
         PayoutsRepository,
         Broadcaster,
         Replacer,
+        PayoutSigner,
+        FinalityWatch,
         FundsGuard,
         FundingSync,
         PaymentQueue,
         GetTreasuryStatusHandler,
+        ListSignersHandler,
         RequeueClaimHandler,
         ResyncNonceHandler,
         RetryDeadLetterHandler,

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { keccak256 } from 'ethers';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { ChainService } from '../../platform/chain/chain.service';
@@ -10,6 +9,7 @@ import { ClaimLifecycle } from '../claims/claim-lifecycle.service';
 import { Broadcaster } from './broadcaster.service';
 import { PayoutEntity } from './persistence/payout.entity';
 import { PayoutsRepository } from './persistence/payouts.repository';
+import { PayoutSigner } from './lanes/payout-signer';
 
 /** +12.5% and 1 wei: above geth's 10% replacement rule and Hardhat's. */
 export function bump(x: bigint): bigint {
@@ -31,12 +31,17 @@ export class Replacer {
     private readonly payouts: PayoutsRepository,
     private readonly claims: ClaimLifecycle,
     private readonly broadcaster: Broadcaster,
+    private readonly signer: PayoutSigner,
     private readonly txHost: TransactionHost,
     @InjectMetric(METRIC.txReplacements) private readonly replacements: Counter<string>,
   ) {}
 
-  /** Returns true when a replacement was stored and sent. */
+  /**
+   * Returns true when a replacement was stored and sent. Signed with the key of the payout's own signer
+   * (a retired key after a rotation); when that key is not loaded the payout is never re-signed.
+   */
   async replace(p: PayoutEntity, head: number, actor: string): Promise<boolean> {
+    if (!this.signer.canSign(p.signer)) return false; // orphaned: its stored bytes are re-sent, never re-signed
     const fees = await this.chain.provider.getFeeData();
     const cap = BigInt(this.config.maxFeeGwei) * 1_000_000_000n;
     const oldPriority = BigInt(p.maxPriorityFeePerGas);
@@ -52,9 +57,7 @@ export class Replacer {
     }
     if (priority > maxFee) priority = maxFee;
 
-    const rawTx = await this.chain.treasury.signTransaction({
-      type: 2,
-      chainId: p.chainId,
+    const { rawTx, txHash } = await this.signer.sign(p.signer, {
       nonce: Number(p.nonce),
       to: p.toAddress,
       value: BigInt(p.value),
@@ -63,7 +66,6 @@ export class Replacer {
       maxFeePerGas: maxFee,
       maxPriorityFeePerGas: priority,
     });
-    const txHash = keccak256(rawTx);
     const stored = await this.txHost.withTransaction(async () => {
       const ok = await this.payouts.replace(p.id, p.rawTx, { rawTx, txHash, maxFeePerGas: maxFee, maxPriorityFeePerGas: priority, block: head });
       if (ok) {

@@ -24,15 +24,17 @@ export class TreasuryBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const address = this.chain.treasury.address;
     await this.cls.run(async () => {
-      const next = await this.txHost.withTransaction(async () => {
-        await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
-        const pending = await this.chain.provider.getTransactionCount(address, 'pending');
-        return this.nonces.ensureSigner(address, this.chain.chainId, pending);
-      });
+      // every loaded key, retired ones too (a retired key registered here for the first time had no payouts)
+      for (const address of this.chain.loadedSigners()) {
+        const next = await this.txHost.withTransaction(async () => {
+          await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
+          const pending = await this.chain.provider.getTransactionCount(address, 'pending');
+          return this.nonces.ensureSigner(address, this.chain.chainId, pending);
+        });
+        this.logger.log(`${this.chain.roleOf(address)} signer ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
+      }
       await this.funding.sync();
-      this.logger.log(`treasury ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
     });
   }
 }

@@ -8,14 +8,19 @@ export const ERC20 = new Interface([
   'function decimals() view returns (uint8)',
 ]);
 
+export type SignerRole = 'active' | 'retired';
+
 /**
- * The chain port: one JSON-RPC provider (no response cache: nonces and receipts are polled), the treasury
- * signer, and the token list. Boot (`src/bootstrap.ts`) has already checked the chain id and the key policy.
+ * The chain port: one JSON-RPC provider (no response cache: nonces and receipts are polled), the signing
+ * keys, and the token list. Boot (`src/bootstrap.ts`) has already checked the chain id and the key policy.
+ * Keys: the active treasury key (takes new payouts) and the retired ones (RETIRED_TREASURY_KEYS: loaded only
+ * to replace, cancel and settle their in-flight payouts). Only the payouts module's PayoutSigner signs.
  */
 @Injectable()
 export class ChainService implements OnApplicationShutdown {
   readonly provider: JsonRpcProvider;
   readonly treasury: Wallet;
+  readonly retired: readonly Wallet[];
   readonly chainId: number;
   private readonly logger = new Logger('Chain');
 
@@ -26,6 +31,27 @@ export class ChainService implements OnApplicationShutdown {
     this.chainId = config.chainId;
     this.provider = createProvider(config.chainRpcUrl, config.chainId, config.rpcTimeoutMs);
     this.treasury = new Wallet(config.treasuryPrivateKey, this.provider);
+    this.retired = config.retiredTreasuryKeys
+      .map((k) => new Wallet(k, this.provider))
+      .filter((w) => w.address !== this.treasury.address);
+  }
+
+  /** The loaded key of `address` (any case), or null when this process does not hold it. */
+  keyOf(address: string): Wallet | null {
+    const a = address.toLowerCase();
+    if (this.treasury.address.toLowerCase() === a) return this.treasury;
+    return this.retired.find((w) => w.address.toLowerCase() === a) ?? null;
+  }
+
+  roleOf(address: string): SignerRole | null {
+    const key = this.keyOf(address);
+    if (!key) return null;
+    return key === this.treasury ? 'active' : 'retired';
+  }
+
+  /** Every loaded key's address, the active one first. */
+  loadedSigners(): string[] {
+    return [this.treasury.address, ...this.retired.map((w) => w.address)];
   }
 
   token(symbol: string): TokenConfig | undefined {

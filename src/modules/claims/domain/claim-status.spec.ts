@@ -14,6 +14,8 @@ describe('claim state machine', () => {
     ['submitted', 'failed'],
     // only on proof that the payout's nonce went to a foreign transaction (ARCHITECTURE §1.6)
     ['submitted', 'pending'],
+    // only when a reorg removes the payout's block before it is final
+    ['completed', 'submitted'],
   ])('allows %s -> %s', (from, to) => {
     expect(canTransition(from, to)).toBe(true);
   });
@@ -29,8 +31,12 @@ describe('claim state machine', () => {
     expect(canTransition(from, to)).toBe(false);
   });
 
-  it.each<ClaimStatus>(['completed', 'failed', 'cancelled'])('%s cannot move anywhere', (from) => {
+  it.each<ClaimStatus>(['failed', 'cancelled'])('%s cannot move anywhere', (from) => {
     for (const to of CLAIM_STATUSES) expect(canTransition(from, to)).toBe(false);
+  });
+
+  it('completed moves only back to submitted (a reorg before finality)', () => {
+    expect(CLAIM_STATUSES.filter((to) => canTransition('completed', to))).toEqual(['submitted']);
   });
 
   it('cancelled is reachable only from pending', () => {
@@ -41,16 +47,16 @@ describe('claim state machine', () => {
     expect(allowedFrom('completed')).toEqual(['submitted']);
   });
 
-  it('submitted is reachable only from processing', () => {
-    expect(allowedFrom('submitted')).toEqual(['processing']);
+  it('submitted is reachable only from processing, or from completed on a reorg', () => {
+    expect(allowedFrom('submitted')).toEqual(['processing', 'completed']);
   });
 
   it('only a released lease or a payout whose nonce went to a foreign transaction moves back to pending', () => {
     expect(allowedFrom('pending')).toEqual(['processing', 'submitted']);
   });
 
-  it('terminal statuses are exactly completed, failed and cancelled', () => {
-    expect(CLAIM_STATUSES.filter(isTerminal).sort()).toEqual(['cancelled', 'completed', 'failed']);
+  it('terminal statuses are exactly failed and cancelled (completed can be reorged until final)', () => {
+    expect(CLAIM_STATUSES.filter(isTerminal).sort()).toEqual(['cancelled', 'failed']);
     expect(isTerminal('pending')).toBe(false);
     expect(isTerminal('processing')).toBe(false);
     expect(isTerminal('submitted')).toBe(false);

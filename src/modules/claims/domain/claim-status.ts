@@ -8,7 +8,8 @@ const TRANSITIONS: Record<ClaimStatus, readonly ClaimStatus[]> = {
   // submitted -> pending only on proof that the payout's nonce was consumed by a transaction that is not
   // ours (ARCHITECTURE §1.6), or an admin requeue of a payout provably never mined
   submitted: ['completed', 'failed', 'pending'],
-  completed: [],
+  // completed -> submitted only when a reorg removes its payout's block before it is final (API.md "Finality")
+  completed: ['submitted'],
   failed: [],
   cancelled: [],
 };
@@ -22,6 +23,7 @@ export function allowedFrom(to: ClaimStatus): ClaimStatus[] {
   return CLAIM_STATUSES.filter((from) => TRANSITIONS[from].includes(to));
 }
 
+/** No status change can follow (a completed claim can still be reorged back to submitted until final). */
 export function isTerminal(status: ClaimStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }

@@ -17,6 +17,7 @@ import { ChainHealthIndicator, RedisHealthIndicator, SignerBalanceHealthIndicato
 import { GetClaimsHealthQuery } from '../queries/get-claims-health/get-claims-health.query';
 import { GetWorkersHealthQuery } from '../queries/get-workers-health/get-workers-health.query';
 import { TreasuryHealthIndicator } from '../treasury.health';
+import { SignersHealthIndicator } from '../signers.health';
 import { ClaimsHealthDto, QueueHealthDto, WorkersHealthDto } from './health.dto';
 
 @ApiTags('health')
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly chain: ChainHealthIndicator,
     private readonly signer: SignerBalanceHealthIndicator,
     private readonly treasury: TreasuryHealthIndicator,
+    private readonly signers: SignersHealthIndicator,
     private readonly queries: QueryBus,
   ) {}
 
@@ -45,7 +47,8 @@ export class HealthController {
   @ApiOperation({
     summary:
       'Database, Redis, chain RPC (chainId checked) and signer gas (ETH >= MIN_SIGNER_ETH); 503 with `checks` when not. ' +
-      '`treasury` (always up) lists tokens whose claims wait for funds.',
+      '`treasury` (always up) lists tokens whose claims wait for funds; `signers` (always up) lists the signing keys of this chain ' +
+      '(active, retired, and `orphaned`: payouts in flight whose key is not loaded).',
   })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
   ready() {
@@ -55,6 +58,7 @@ export class HealthController {
       () => this.chain.check('chain'),
       () => this.signer.check('signer'),
       () => this.treasury.check('treasury'),
+      () => this.signers.check('signers'),
     ]);
   }
 

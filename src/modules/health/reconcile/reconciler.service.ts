@@ -197,7 +197,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     );
     const settled = await queryRows<PayoutRow>(
       m,
-      `SELECT ${cols} FROM payouts p WHERE p.signer = $1 AND p.chain_id = $2 AND p.nonce >= $3 AND p.status IN ('confirmed', 'reverted')`,
+      `SELECT ${cols} FROM payouts p WHERE p.signer = $1 AND p.chain_id = $2 AND p.nonce >= $3 AND p.status IN ('confirmed', 'final', 'reverted')`,
       [signer, chainId, minedNonce],
     );
     const [held] = await queryRows<{ n: number }>(
@@ -210,7 +210,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
   private settledEffect(p: PayoutRow): PayoutEffect {
     const gas = BigInt(p.gas_used ?? 0) * BigInt(p.effective_gas_price ?? 0);
-    return { token: p.token, amount: p.status === 'confirmed' ? BigInt(p.amount ?? 0) : 0n, gas };
+    return { token: p.token, amount: p.status === 'confirmed' || p.status === 'final' ? BigInt(p.amount ?? 0) : 0n, gas };
   }
 
   /** The effect of an in-flight payout whose tx is mined at or below `block`, or null (not ours / not mined). */

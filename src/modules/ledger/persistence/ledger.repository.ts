@@ -34,6 +34,16 @@ export class LedgerRepository {
     return true;
   }
 
+  /** The postings of these journals (those that exist). */
+  async postingsOf(journalIds: string[]): Promise<Posting[]> {
+    const rows = await queryRows<{ account: string; currency: string; amount: string }>(
+      this.txHost.tx,
+      `SELECT account, currency, amount::text FROM ledger_postings WHERE journal_id = ANY($1::text[]) ORDER BY id`,
+      [journalIds],
+    );
+    return rows.map((r) => ({ account: r.account, currency: r.currency, amount: BigInt(r.amount) }));
+  }
+
   async balances(account?: string, currency?: string): Promise<BalanceRow[]> {
     return queryRows<BalanceRow>(this.txHost.tx, 
       `SELECT account, currency, sum(amount)::text AS "balanceBase" FROM ledger_postings

@@ -23,6 +23,7 @@ import { ResyncNonceCommand } from '../commands/resync-nonce/resync-nonce.comman
 import { RetryDeadLetterCommand } from '../commands/retry-dead-letter/retry-dead-letter.command';
 import { SignerNotFoundError } from '../domain/admin.errors';
 import { ListDeadLettersQuery } from '../queries/list-dead-letters/list-dead-letters.query';
+import { ListSignersQuery } from '../queries/list-signers/list-signers.query';
 
 class DeadLetterDto {
   @ApiProperty({ description: 'the claim id' }) jobId: string;
@@ -50,6 +51,17 @@ class ResyncDto {
   @ApiProperty() previous: number;
   @ApiProperty() next: number;
   @ApiProperty() inFlight: number;
+}
+
+class SignerDto {
+  @ApiProperty() address: string;
+  @ApiProperty() chainId: number;
+  @ApiProperty({ enum: ['active', 'retired', 'orphaned'], description: 'orphaned: payouts in flight whose key is not loaded (never re-signed; re-sent as stored)' })
+  role: string;
+  @ApiProperty() nextNonce: number;
+  @ApiProperty({ description: 'payouts broadcast and not yet settled' }) inFlight: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { ETH: '1000000000000000000', USDC: '2500000' }, description: 'on-chain balances in base units' })
+  balances?: Record<string, string>;
 }
 
 @ApiTags('admin')
@@ -93,6 +105,13 @@ export class AdminController {
   @ApiConflictResponse({ type: ProblemDto })
   requeue(@Param('id') id: string) {
     return this.commands.execute(new RequeueClaimCommand(uuidOr404(id, (shown) => new ClaimNotFoundError(shown))));
+  }
+
+  @Get('signers')
+  @ApiOperation({ summary: "The signing keys of this process's chain: active, retired (RETIRED_TREASURY_KEYS) and orphaned ones" })
+  @ApiOkResponse({ type: [SignerDto] })
+  signers() {
+    return this.queries.execute(new ListSignersQuery());
   }
 
   @Post('signers/:address/resync-nonce')

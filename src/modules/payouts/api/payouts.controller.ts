@@ -13,7 +13,7 @@ class PayoutDto {
   @ApiProperty() signer: string;
   @ApiProperty() nonce: number;
   @ApiProperty({ type: [String], description: 'every hash broadcast for this nonce (replacements included)' }) txHashes: string[];
-  @ApiProperty({ enum: ['submitted', 'confirmed', 'reverted'] }) status: string;
+  @ApiProperty({ enum: ['submitted', 'confirmed', 'final', 'reverted', 'dropped'], description: 'confirmed: CONFIRMATIONS deep; final: can no longer be reorged out' }) status: string;
   @ApiProperty() confirmations: number;
   @ApiProperty({ nullable: true, type: String }) gasUsed: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export type PayoutStatus = 'submitted' | 'confirmed' | 'reverted' | 'dropped';
+import type { PayoutStatus } from '../domain/payout-status';
 
 @Entity('payouts')
 export class PayoutEntity {
@@ -32,6 +31,10 @@ export class PayoutEntity {
   @Column('int', { name: 'last_broadcast_block', nullable: true }) lastBroadcastBlock: number | null;
   @Column('int') replacements: number;
   @Column('text', { name: 'cancel_tx_hash', nullable: true }) cancelTxHash: string | null;
+  @Column('text', { name: 'cancel_raw_tx', nullable: true }) cancelRawTx: string | null;
+  /** settlements a reorg took back; names the journals of the next settlement */
+  @Column('int') reorgs: number;
+  @Column('timestamptz', { name: 'finalized_at', nullable: true }) finalizedAt: Date | null;
 }
 
 @Entity('signers')

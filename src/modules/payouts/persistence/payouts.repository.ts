@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '../../../platform/database/sql';
+import { AWAITING_FINALITY, payoutAllowedFrom } from '../domain/payout-status';
 import { PayoutEntity } from './payout.entity';
 
 export interface NewPayout {
@@ -36,7 +37,8 @@ const COLUMNS = `id, claim_ids AS "claimIds", token, signer, chain_id AS "chainI
   mined_tx_hash AS "minedTxHash", block_number::text AS "blockNumber", block_hash AS "blockHash",
   gas_used::text AS "gasUsed", effective_gas_price::text AS "effectiveGasPrice", broadcast_attempts AS "broadcastAttempts",
   last_error AS "lastError", created_at AS "createdAt", broadcast_at AS "broadcastAt", confirmed_at AS "confirmedAt",
-  last_broadcast_block::int AS "lastBroadcastBlock", replacements, cancel_tx_hash AS "cancelTxHash"`;
+  last_broadcast_block::int AS "lastBroadcastBlock", replacements, cancel_tx_hash AS "cancelTxHash",
+  cancel_raw_tx AS "cancelRawTx", reorgs, finalized_at AS "finalizedAt"`;
 
 @Injectable()
 export class PayoutsRepository {
@@ -60,9 +62,42 @@ export class PayoutsRepository {
     return (await this.q(`SELECT ${COLUMNS} FROM payouts WHERE id = $1`, [id]))[0] ?? null;
   }
 
-  /** Payouts broadcast (or due to be) and not yet settled, lowest nonce first. */
-  async inFlight(limit: number): Promise<PayoutEntity[]> {
-    return this.q(`SELECT ${COLUMNS} FROM payouts WHERE status = 'submitted' ORDER BY signer, nonce LIMIT $1`, [limit]);
+  /** This chain's payouts broadcast (or due to be) and not yet settled, lowest nonce first. */
+  async inFlight(chainId: number, limit: number): Promise<PayoutEntity[]> {
+    return this.q(`SELECT ${COLUMNS} FROM payouts WHERE status = 'submitted' AND chain_id = $1 ORDER BY signer, nonce LIMIT $2`, [chainId, limit]);
+  }
+
+  /** This chain's settled payouts whose block may still be reorged out, oldest block first. */
+  async awaitingFinality(chainId: number, limit: number): Promise<PayoutEntity[]> {
+    return this.q(
+      `SELECT ${COLUMNS} FROM payouts WHERE status = ANY($2::text[]) AND finalized_at IS NULL AND chain_id = $1
+        ORDER BY block_number, id LIMIT $3`,
+      [chainId, AWAITING_FINALITY, limit],
+    );
+  }
+
+  /** confirmed -> final (a reverted payout stays reverted): its block, as settled, is final. */
+  async finalize(id: string, blockHash: string): Promise<boolean> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE payouts SET status = CASE WHEN status = 'confirmed' THEN 'final' ELSE status END, finalized_at = now()
+        WHERE id = $1 AND status = ANY($3::text[]) AND finalized_at IS NULL AND block_hash = $2 RETURNING id`,
+      [id, blockHash, AWAITING_FINALITY],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * confirmed|reverted -> submitted: a reorg removed the block it was settled in (guarded by that block's
+   * hash, so it happens once per settlement). Returns the settlement generation that was taken back.
+   */
+  async unsettle(id: string, blockHash: string, reason: string): Promise<number | null> {
+    const rows = await this.q<{ reorgs: number }>(
+      `UPDATE payouts SET status = 'submitted', reorgs = reorgs + 1, mined_tx_hash = NULL, block_number = NULL, block_hash = NULL,
+         gas_used = NULL, effective_gas_price = NULL, confirmed_at = NULL, last_broadcast_block = NULL, last_error = $3
+        WHERE id = $1 AND status = ANY($4::text[]) AND finalized_at IS NULL AND block_hash = $2 RETURNING reorgs - 1 AS reorgs`,
+      [id, blockHash, reason, payoutAllowedFrom('submitted')],
+    );
+    return rows[0]?.reorgs ?? null;
   }
 
   /** A broadcast attempt: success (error null) stamps broadcast_at once and the block it happened at. */
@@ -94,15 +129,20 @@ export class PayoutsRepository {
     return rows.length === 1;
   }
 
-  async setCancelTx(id: string, hash: string): Promise<void> {
-    await this.q(`UPDATE payouts SET cancel_tx_hash = $2 WHERE id = $1 AND status = 'submitted'`, [id, hash]);
+  /** Stores an admin requeue's cancelling transaction (before it is sent), once per payout. */
+  async setCancelTx(id: string, rawTx: string, hash: string): Promise<boolean> {
+    const rows = await this.q<{ id: string }>(
+      `UPDATE payouts SET cancel_raw_tx = $2, cancel_tx_hash = $3 WHERE id = $1 AND status = 'submitted' AND cancel_tx_hash IS NULL RETURNING id`,
+      [id, rawTx, hash],
+    );
+    return rows.length === 1;
   }
 
   /** submitted -> dropped: the nonce was provably consumed by a transaction that is not ours. */
   async drop(id: string, reason: string): Promise<boolean> {
     const rows = await this.q<{ id: string }>(
-      `UPDATE payouts SET status = 'dropped', last_error = $2 WHERE id = $1 AND status = 'submitted' RETURNING id`,
-      [id, reason],
+      `UPDATE payouts SET status = 'dropped', last_error = $2 WHERE id = $1 AND status = ANY($3::text[]) RETURNING id`,
+      [id, reason, payoutAllowedFrom('dropped')],
     );
     return rows.length === 1;
   }
@@ -149,9 +189,19 @@ export class PayoutsRepository {
     const rows = await this.q<{ id: string }>(
       `UPDATE payouts SET status = $2, mined_tx_hash = $3, block_number = $4, block_hash = $5, gas_used = $6,
          effective_gas_price = $7, confirmed_at = now(), last_error = NULL
-       WHERE id = $1 AND status = 'submitted' AND $3 = ANY(tx_hashes) RETURNING id`,
-      [id, r.success ? 'confirmed' : 'reverted', r.hash, r.blockNumber, r.blockHash, r.gasUsed.toString(), r.effectiveGasPrice.toString()],
+       WHERE id = $1 AND status = ANY($8::text[]) AND $3 = ANY(tx_hashes) RETURNING id`,
+      [id, r.success ? 'confirmed' : 'reverted', r.hash, r.blockNumber, r.blockHash, r.gasUsed.toString(), r.effectiveGasPrice.toString(), payoutAllowedFrom('confirmed')],
     );
     return rows.length === 1;
+  }
+
+  /** Per signer of this chain: its next nonce and how many payouts it has in flight. */
+  async signerSummaries(chainId: number): Promise<{ address: string; nextNonce: number; inFlight: number }[]> {
+    return this.q(
+      `SELECT s.address, s.next_nonce::int AS "nextNonce",
+              (SELECT count(*)::int FROM payouts p WHERE p.signer = s.address AND p.chain_id = s.chain_id AND p.status = 'submitted') AS "inFlight"
+         FROM signers s WHERE s.chain_id = $1 ORDER BY s.address`,
+      [chainId],
+    );
   }
 }

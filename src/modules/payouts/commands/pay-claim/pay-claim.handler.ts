@@ -2,7 +2,6 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
-import { keccak256 } from 'ethers';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ChainService, ERC20 } from '../../../../platform/chain/chain.service';
 import { crashIf } from '../../../../platform/chain/crash-point';
@@ -14,6 +13,7 @@ import { rpcErrorMessage } from '../../domain/rpc-errors';
 import { FundsGuard } from '../../funds-guard.service';
 import { PayoutSubmittedEvent } from '../../events/payout-submitted.event';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
+import { PayoutSigner } from '../../lanes/payout-signer';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
 interface Draft {
@@ -52,6 +52,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly nonces: NonceAllocator,
     private readonly broadcaster: Broadcaster,
     private readonly funds: FundsGuard,
+    private readonly signer: PayoutSigner,
     private readonly events: EventBus,
   ) {}
 
@@ -67,17 +68,15 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       throw err;
     }
 
-    const signer = this.chain.treasury;
+    const signer = this.signer.active;
     let payout;
     try {
       payout = await this.txHost.withTransaction(async () => {
-        const nonce = await this.nonces.allocate(signer.address, this.chain.chainId);
+        const nonce = await this.nonces.allocate(signer, this.chain.chainId);
         crashIf(this.config.crashAt, 'after-nonce');
         const shortfall = await this.funds.shortfall(leased.token, BigInt(leased.amountBase), draft.value, draft.gasLimit * draft.maxFeePerGas);
         if (shortfall) throw new InsufficientFundsError(shortfall); // rolls back: the nonce is returned
-        const rawTx = await signer.signTransaction({
-          type: 2,
-          chainId: this.chain.chainId,
+        const { rawTx, txHash } = await this.signer.sign(signer, {
           nonce,
           to: draft.to,
           value: draft.value,
@@ -86,13 +85,12 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
           maxFeePerGas: draft.maxFeePerGas,
           maxPriorityFeePerGas: draft.maxPriorityFeePerGas,
         });
-        const txHash = keccak256(rawTx);
         const id = randomUUID();
         await this.payouts.insert({
           id,
           claimIds: [leased.id],
           token: leased.token,
-          signer: signer.address,
+          signer,
           chainId: this.chain.chainId,
           nonce,
           ...draft,
@@ -107,14 +105,14 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     } catch (err) {
       if (err instanceof InsufficientFundsError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
-        await this.payouts.setAlert(signer.address, leased.token, err.message);
+        await this.payouts.setAlert(signer, leased.token, err.message);
         this.logger.warn(`claim ${leased.id} waits for funds: ${err.message}`);
         return 'waiting-for-funds';
       }
       if (!(err instanceof LeaseLostError)) await this.giveBack(leased.id, cmd.worker, `sign failed: ${rpcErrorMessage(err)}`);
       throw err;
     }
-    await this.payouts.setAlert(signer.address, leased.token, null);
+    await this.payouts.setAlert(signer, leased.token, null);
     crashIf(this.config.crashAt, 'after-persist');
 
     await this.broadcaster.broadcast(payout);

@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Queue } from 'bullmq';
-import { keccak256 } from 'ethers';
 import { ChainService } from '../../../../platform/chain/chain.service';
 import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
 import { ClaimNotFoundError } from '../../../claims/domain/claim.errors';
@@ -12,6 +11,7 @@ import { DEAD_LETTER_QUEUE, DeadLetterData } from '../../jobs/dead-letter.job';
 import { PaymentQueue } from '../../jobs/payment-queue';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
 import { bump } from '../../replacer.service';
+import { PayoutSigner } from '../../lanes/payout-signer';
 import { RequeueClaimCommand, RequeueResult } from './requeue-claim.command';
 
 /**
@@ -28,6 +28,7 @@ export class RequeueClaimHandler implements ICommandHandler<RequeueClaimCommand>
     private readonly payouts: PayoutsRepository,
     private readonly payments: PaymentQueue,
     private readonly chain: ChainService,
+    private readonly signer: PayoutSigner,
     private readonly txHost: TransactionHost,
     @InjectQueue(DEAD_LETTER_QUEUE) private readonly deadLetters: Queue<DeadLetterData>,
   ) {}
@@ -64,6 +65,9 @@ export class RequeueClaimHandler implements ICommandHandler<RequeueClaimCommand>
   private async cancelNonce(claimId: string, payoutId: string): Promise<RequeueResult> {
     const p = await this.payouts.findById(payoutId);
     if (!p || p.status !== 'submitted') throw new ClaimNotRequeueableError(`Payout ${payoutId} is not in flight`);
+    if (!this.signer.canSign(p.signer)) {
+      throw new ClaimNotRequeueableError(`Payout ${p.id} was signed by ${p.signer}, whose key is not loaded: load it in RETIRED_TREASURY_KEYS to cancel it`);
+    }
     for (const hash of p.txHashes) {
       if (await this.chain.provider.getTransactionReceipt(hash)) {
         throw new ClaimNotRequeueableError(`Payout ${p.id} is mined (${hash}); it settles on its own`);
@@ -72,32 +76,37 @@ export class RequeueClaimHandler implements ICommandHandler<RequeueClaimCommand>
     if ((await this.chain.provider.getTransactionCount(p.signer, 'latest')) > Number(p.nonce)) {
       throw new ClaimNotRequeueableError(`Nonce ${p.nonce} is already consumed; the chain watcher resolves this payout`);
     }
-    const maxPriorityFeePerGas = bump(bump(BigInt(p.maxPriorityFeePerGas)));
-    const maxFeePerGas = bump(bump(BigInt(p.maxFeePerGas)));
-    const raw = await this.chain.treasury.signTransaction({
-      type: 2,
-      chainId: p.chainId,
-      nonce: Number(p.nonce),
-      to: p.signer,
-      value: 0n,
-      data: '0x',
-      gasLimit: 21_000n,
-      maxFeePerGas,
-      maxPriorityFeePerGas,
-    });
-    let cancelTxHash: string;
+    // Written ahead, like every payout: the cancel is signed with the payout's own key and stored (its hash
+    // too, so its gas is booked when the nonce is found consumed) before it is sent. A retry re-sends the
+    // stored bytes; it never signs a second cancel.
+    let raw = p.cancelRawTx;
+    let cancelTxHash = p.cancelTxHash;
+    if (!raw || !cancelTxHash) {
+      const signed = await this.signer.sign(p.signer, {
+        nonce: Number(p.nonce),
+        to: p.signer,
+        value: 0n,
+        data: '0x',
+        gasLimit: 21_000n,
+        maxFeePerGas: bump(bump(BigInt(p.maxFeePerGas))),
+        maxPriorityFeePerGas: bump(bump(BigInt(p.maxPriorityFeePerGas))),
+      });
+      raw = signed.rawTx;
+      cancelTxHash = signed.txHash;
+      const stored = await this.txHost.withTransaction(async () => {
+        if (!(await this.payouts.setCancelTx(p.id, raw!, cancelTxHash!))) return false;
+        await this.claims.recordEvent(p.claimIds, 'submitted', 'admin', { requeue: 'nonce cancelled by a 0-value self-transfer', cancelTxHash, nonce: Number(p.nonce) });
+        return true;
+      });
+      if (!stored) throw new ClaimNotRequeueableError(`Payout ${p.id} changed while its cancel was prepared; try again`);
+    }
     try {
-      cancelTxHash = (await this.chain.provider.broadcastTransaction(raw)).hash;
+      await this.chain.provider.broadcastTransaction(raw);
     } catch (err) {
       if (classifyBroadcastError(err) !== 'already-known') {
-        throw new ClaimNotRequeueableError(`The cancelling transaction was refused: ${rpcErrorMessage(err)}`);
+        throw new ClaimNotRequeueableError(`The stored cancelling transaction ${cancelTxHash} was refused (a retry re-sends it): ${rpcErrorMessage(err)}`);
       }
-      cancelTxHash = keccak256(raw);
     }
-    await this.txHost.withTransaction(async () => {
-      await this.payouts.setCancelTx(p.id, cancelTxHash);
-      await this.claims.recordEvent(p.claimIds, 'submitted', 'admin', { requeue: 'nonce cancelled by a 0-value self-transfer', cancelTxHash, nonce: Number(p.nonce) });
-    });
     return { claimId, action: 'cancel-broadcast', cancelTxHash };
   }
 }

@@ -15,6 +15,8 @@ import { PayoutEntity } from '../../persistence/payout.entity';
 import { MinedReceipt, PayoutsRepository } from '../../persistence/payouts.repository';
 import { Replacer } from '../../replacer.service';
 import { FundingSync } from '../../funding-sync.service';
+import { PayoutJournals } from '../../domain/journal-ids';
+import { FinalityWatch } from '../../watch/finality.watch';
 import { SettlePayoutsCommand, WatchResult } from './settle-payouts.command';
 
 const BATCH = 500;
@@ -23,15 +25,11 @@ const PARALLEL = 25;
 const UNSENT_AFTER_MS = 3000;
 /** How often a process looks for treasury top-ups on chain. */
 const FUNDING_SYNC_MS = 3000;
-/** Blocks a consumed nonce must stay unexplained by any of our hashes before its claims are re-issued. */
-const DROP_GRACE_BLOCKS = 3;
 
 @CommandHandler(SettlePayoutsCommand)
 export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsCommand> {
   private readonly logger = new Logger('ChainWatch');
   private lastFundingSync = 0;
-  /** payout id -> head block when its nonce was first seen consumed with none of its hashes mined */
-  private readonly dropSuspects = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,12 +43,13 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     private readonly funding: FundingSync,
     private readonly events: EventBus,
     private readonly payments: PaymentQueue,
+    private readonly finality: FinalityWatch,
   ) {}
 
   async execute(cmd: SettlePayoutsCommand): Promise<WatchResult> {
-    const result: WatchResult = { checked: 0, settled: 0, rebroadcast: 0, replaced: 0, dropped: 0 };
-    const open = await this.payouts.inFlight(BATCH);
-    if (open.length === 0) {
+    const result: WatchResult = { checked: 0, settled: 0, rebroadcast: 0, replaced: 0, dropped: 0, finalized: 0, reorged: 0 };
+    const [open, settled] = await Promise.all([this.payouts.inFlight(this.chain.chainId, BATCH), this.finality.awaiting()]);
+    if (open.length === 0 && settled.length === 0) {
       if (Date.now() - this.lastFundingSync > FUNDING_SYNC_MS) {
         this.lastFundingSync = Date.now();
         await this.funding.sync();
@@ -59,25 +58,24 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     }
     // head first: anything mined at or below it is visible to the receipt queries that follow
     const head = await this.chain.provider.getBlockNumber();
+    const finalized = await this.finality.finalizedBlock(head);
     result.checked = open.length;
-    const confirmedNonce = new Map<string, Promise<number>>();
     const minedNonce = new Map<string, Promise<number>>();
+    const finalNonce = new Map<string, Promise<number>>();
     const nextToMine = (signer: string) => {
       if (!minedNonce.has(signer)) minedNonce.set(signer, this.chain.provider.getTransactionCount(signer, 'latest'));
       return minedNonce.get(signer)!;
     };
-    const nonceAtDepth = (signer: string) => {
-      if (!confirmedNonce.has(signer)) {
-        const depthBlock = Math.max(0, head - this.config.confirmations + 1);
-        confirmedNonce.set(signer, this.chain.provider.getTransactionCount(signer, depthBlock));
-      }
-      return confirmedNonce.get(signer)!;
+    // nonces consumed by final transactions: only those may be re-issued (API.md "Finality")
+    const nonceAtFinal = (signer: string) => {
+      if (!finalNonce.has(signer)) finalNonce.set(signer, finalized < 0 ? Promise.resolve(0) : this.chain.provider.getTransactionCount(signer, finalized));
+      return finalNonce.get(signer)!;
     };
     for (let i = 0; i < open.length; i += PARALLEL) {
       await Promise.all(
         open.slice(i, i + PARALLEL).map(async (p) => {
           try {
-            const outcome = await this.watch(p, head, nonceAtDepth, nextToMine, cmd.actor);
+            const outcome = await this.watch(p, head, nonceAtFinal, nextToMine, cmd.actor);
             if (outcome) result[outcome]++;
           } catch (err) {
             this.logger.warn(`watching payout ${p.id} failed (next tick retries): ${(err as Error).message}`);
@@ -85,16 +83,17 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
         }),
       );
     }
+    Object.assign(result, await this.finality.watch(settled, head, finalized, cmd.actor));
     return result;
   }
 
   private async watch(
     p: PayoutEntity,
     head: number,
-    nonceAtDepth: (signer: string) => Promise<number>,
+    nonceAtFinal: (signer: string) => Promise<number>,
     nextToMine: (signer: string) => Promise<number>,
     actor: string,
-  ): Promise<keyof Omit<WatchResult, 'checked'> | null> {
+  ): Promise<'settled' | 'rebroadcast' | 'replaced' | 'dropped' | null> {
     const receipt = await this.minedReceipt(p);
     if (receipt) {
       if (head - receipt.blockNumber + 1 < this.config.confirmations) return null;
@@ -104,27 +103,19 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       return (await this.settle(p, receipt, actor)) ? 'settled' : null;
     }
     if (!p.broadcastAt && Date.now() - new Date(p.createdAt).getTime() < UNSENT_AFTER_MS) return null; // its worker is on it
-    // No receipt for any of our hashes; if the nonce is nevertheless consumed at depth, and that still holds
-    // after a grace period and by a second, independent question (the transactions themselves), none of
-    // ours can ever be mined. A lagging or lying RPC must not be enough to re-issue a payment.
-    if ((await nonceAtDepth(p.signer)) > Number(p.nonce)) {
+    // No receipt for any of our hashes; if the nonce is nevertheless consumed by a FINAL transaction, and a
+    // second, independent question (the transactions themselves) agrees, none of ours can ever be mined.
+    // A nonce consumed only at head (a reorg may still take that back) is never enough to re-issue a payment.
+    if ((await nonceAtFinal(p.signer)) > Number(p.nonce)) {
       if (await this.anyMinedByLookup(p)) return null;
-      const since = this.dropSuspects.get(p.id);
-      if (since === undefined) {
-        this.dropSuspects.set(p.id, head);
-        return null;
-      }
-      if (head - since < Math.max(this.config.confirmations, DROP_GRACE_BLOCKS)) return null;
-      this.dropSuspects.delete(p.id);
       return (await this.drop(p, actor)) ? 'dropped' : null;
     }
-    this.dropSuspects.delete(p.id);
     if (!(await this.anyKnownToNode(p))) {
       await this.broadcaster.broadcast(p).catch(() => undefined); // error recorded on the payout
       return 'rebroadcast';
     }
     // Only the signer's next nonce to mine can be stuck on its own fee; higher nonces wait behind it, and
-    // replacing them would buy nothing.
+    // replacing them would buy nothing. The Replacer re-signs with the payout's own key, never another one.
     if (
       p.lastBroadcastBlock !== null &&
       head - p.lastBroadcastBlock >= this.config.stuckAfterBlocks &&
@@ -158,7 +149,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
   }
 
   /**
-   * None of our hashes is mined and the nonce is consumed at CONFIRMATIONS depth: it went to a foreign
+   * None of our hashes is mined and the nonce is consumed by a final transaction: it went to a foreign
    * transaction, so this payout can never be mined. Its claims go back to pending for a new payout.
    */
   private async drop(p: PayoutEntity, actor: string): Promise<boolean> {
@@ -169,7 +160,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       if (!(await this.payouts.drop(p.id, reason))) return [];
       if (cancel) {
         const gas = cancel.gasUsed * cancel.gasPrice;
-        await this.ledger.post(`payout:${p.id}:cancel-gas`, 'payout.cancel-gas', p.id, transfer(Accounts.gas(), Accounts.treasury('ETH'), 'ETH', gas));
+        await this.ledger.post(PayoutJournals.cancelGas(p.id), 'payout.cancel-gas', p.id, transfer(Accounts.gas(), Accounts.treasury('ETH'), 'ETH', gas));
       }
       return this.claims.requeueFromPayout(p.id, actor, reason);
     });
@@ -180,7 +171,11 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     return requeued.length > 0;
   }
 
-  /** Settles once: payout -> confirmed, claims -> completed, settlement and gas journals, all in one commit. */
+  /**
+   * Settles once per generation (a reorg may take a settlement back): payout -> confirmed, claims ->
+   * completed, settlement and gas journals, all in one commit. A reverted payout books its gas; its claims
+   * stay submitted (with the error) until the revert is final, then fail (FinalityWatch).
+   */
   private async settle(p: PayoutEntity, r: TransactionReceipt, actor: string): Promise<boolean> {
     const mined: MinedReceipt = {
       hash: r.hash,
@@ -198,12 +193,14 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
         const postings: Posting[] = completed.flatMap((c) =>
           transfer(Accounts.payable(c.wallet, c.token), Accounts.treasury(c.token), c.token, BigInt(c.amountBase)),
         );
-        await this.ledger.post(`payout:${p.id}:settle`, 'payout.settled', p.id, postings);
+        await this.ledger.post(PayoutJournals.settle(p.id, p.reorgs), 'payout.settled', p.id, postings);
       } else {
-        await this.claims.void(p.claimIds, 'failed', actor, `transaction ${mined.hash} reverted on chain`);
+        const error = `transaction ${mined.hash} reverted on chain (block ${mined.blockNumber}); the claims fail once that is final`;
+        await this.claims.noteError(p.claimIds, error);
+        await this.claims.recordEvent(p.claimIds, 'submitted', actor, { event: 'reverted', ...detail, txHash: mined.hash });
       }
       const gas = mined.gasUsed * mined.effectiveGasPrice;
-      await this.ledger.post(`payout:${p.id}:gas`, 'payout.gas', p.id, transfer(Accounts.gas(), Accounts.treasury('ETH'), 'ETH', gas));
+      await this.ledger.post(PayoutJournals.gas(p.id, p.reorgs), 'payout.gas', p.id, transfer(Accounts.gas(), Accounts.treasury('ETH'), 'ETH', gas));
       return true;
     });
     if (done) this.events.publish(new PayoutSettledEvent(p.id, p.claimIds, mined.success, mined.hash));
