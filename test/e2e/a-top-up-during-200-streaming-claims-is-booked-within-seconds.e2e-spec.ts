@@ -76,7 +76,13 @@ describe('a top-up during 200 streaming claims is booked within seconds', () => 
       funder.sendTransaction({ to: t.world.treasury, value: TOP_UP.ETH, nonce: 1 }),
       usdc.getFunction('transfer')(t.world.treasury, TOP_UP.USDC, { nonce: 2 }),
     ]);
-    await Promise.all([ethTx.wait(1, 30_000), usdcTx.wait(1, 30_000)]);
+    // when the top-up is mined, to the poll (tx.wait() polls every few seconds: it would flatter the latency)
+    await waitFor(
+      async () => (await Promise.all([ethTx.hash, usdcTx.hash].map((h) => t.provider.getTransactionReceipt(h)))).every((r) => r?.status === 1),
+      30_000,
+      'the top-up mined',
+      50,
+    );
     const minedAt = Date.now();
 
     const booked = await waitFor(
@@ -153,6 +159,12 @@ describe('a top-up during 200 streaming claims is booked within seconds', () => 
     ]);
     const tb = await http(t.app, 'GET', '/v1/ledger/trial-balance');
     expect(tb.body).toEqual({ currencies: { ETH: '0', USDC: '0' }, balanced: true });
+
+    // the books cannot be emptied behind the ledger's back either: TRUNCATE is refused like UPDATE and DELETE
+    for (const table of ['ledger_postings', 'ledger_journals CASCADE', 'claim_events']) {
+      await expect(sql(t.world, `TRUNCATE ${table}`)).rejects.toThrow(/is append-only/);
+    }
+    expect(await ledgerTreasury('USDC')).toBe(await balanceOf(t.world, t.provider, 'USDC', t.world.treasury));
   });
 
   async function sumOf(account: string): Promise<bigint> {

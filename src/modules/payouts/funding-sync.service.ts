@@ -9,6 +9,8 @@ import { FundingRepository } from './persistence/funding.repository';
 
 /** Lower blocks tried in one sync when a payout mined at B is not settled yet (the watcher is one tick behind). */
 const BLOCKS_TRIED = 3;
+/** Syncs in a row that found an unsettled payout below B before it is worth a warning (the watcher is stuck on it). */
+const WARN_AFTER_SKIPS = 20;
 
 export interface FundingPosted {
   signer: string;
@@ -31,6 +33,8 @@ export interface FundingPosted {
 @Injectable()
 export class FundingSync {
   private readonly logger = new Logger('Funding');
+  /** signer -> syncs in a row skipped for an unsettled payout */
+  private readonly skipped = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,9 +83,16 @@ export class FundingSync {
       for (const p of outcome.posted) {
         this.logger.log(`treasury ${p.signer}: ${p.kind} of ${p.delta < 0n ? -p.delta : p.delta} base units of ${p.token} booked (block ${p.block})`);
       }
-      if (outcome.done) return outcome.posted;
+      if (outcome.done) {
+        this.skipped.delete(signer);
+        return outcome.posted;
+      }
     }
-    this.logger.debug(`treasury ${signer}: funding not synced this tick (a payout mined by block ${highest} is not settled yet)`);
+    const skips = (this.skipped.get(signer) ?? 0) + 1;
+    this.skipped.set(signer, skips);
+    const line = `treasury ${signer}: funding not synced (${skips} time(s) in a row): a payout mined by block ${highest} is not settled yet`;
+    if (skips % WARN_AFTER_SKIPS === 0) this.logger.warn(line);
+    else this.logger.debug(line);
     return [];
   }
 }
