@@ -22,6 +22,13 @@ if (!Number.isInteger(blockMs) || blockMs < 0) {
   throw new Error(`DEVCHAIN_BLOCK_MS must be a non-negative integer (ms), got ${JSON.stringify(blockMsRaw)}`);
 }
 
+// scripts/devchain-lib.js startDevchain({chainId}) sets it for the node it starts (a second, private dev chain)
+const chainIdRaw = process.env.DEVCHAIN_CHAIN_ID;
+const chainId = chainIdRaw === undefined || chainIdRaw === "" ? 31337 : Number(chainIdRaw);
+if (!Number.isSafeInteger(chainId) || chainId <= 0) {
+  throw new Error(`DEVCHAIN_CHAIN_ID must be a positive integer, got ${JSON.stringify(chainIdRaw)}`);
+}
+
 // Make `npx hardhat compile` work offline: serve the solc-js build that ships in node_modules.
 try {
   const { subtask } = require("hardhat/config");
@@ -54,7 +61,7 @@ module.exports = {
   },
   networks: {
     hardhat: {
-      chainId: 31337,
+      chainId,
       allowUnlimitedContractSize: false,
       mining: blockMs === 0 ? { auto: true, interval: 0 } : { auto: false, interval: blockMs },
       accounts: {

@@ -30,7 +30,7 @@ const HARDHAT_CONFIG = path.join(REPO_ROOT, 'hardhat.config.js');
 const CACHE_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'payrail-contracts');
 const DEFAULT_FILE = path.join(REPO_ROOT, '.devchain.json');
 
-const CHAIN_ID = 31337;
+const CHAIN_ID = 31337; // the default; startDevchain({chainId}) runs another (1337: a second, private dev chain)
 const HARDHAT_MNEMONIC = 'test test test test test test test test test test test junk';
 const DERIVATION_BASE = "m/44'/60'/0'/0";
 const DEV_ACCOUNT_COUNT = 64; // hardhat.config.js funds as many; e2e files take one each (test/helpers/app.ts)
@@ -238,11 +238,11 @@ function deterministicAddresses(treasury, firstNonce = 0) {
   };
 }
 
-function buildInfo({ rpcUrl, usdc, batchPayout, treasury, blockMs }) {
+function buildInfo({ rpcUrl, chainId, usdc, batchPayout, treasury, blockMs }) {
   const { getAddress } = require('ethers');
   return {
     rpcUrl,
-    chainId: CHAIN_ID,
+    chainId,
     tokens: { USDC: { address: getAddress(usdc), decimals: USDC_DECIMALS } },
     batchPayout: getAddress(batchPayout),
     treasury: getAddress(treasury),
@@ -259,7 +259,7 @@ async function hasCode(rpcUrl, address) {
  * Looks at whatever listens on host:port.
  * @returns {Promise<{state: 'closed'} | {state: 'reusable', info: object} | {state: 'occupied', reason: string}>}
  */
-async function probeExisting({ host, port, file, blockMs }) {
+async function probeExisting({ host, port, file, blockMs, chainId: wanted }) {
   if (!(await isPortOpen(host, port))) return { state: 'closed' };
   const rpcUrl = rpcUrlFor(host, port);
   let chainId;
@@ -268,7 +268,7 @@ async function probeExisting({ host, port, file, blockMs }) {
   } catch (err) {
     return { state: 'occupied', reason: `it does not answer eth_chainId (${err.message})` };
   }
-  if (chainId !== CHAIN_ID) return { state: 'occupied', reason: `it is an EVM node with chainId ${chainId}, not ${CHAIN_ID}` };
+  if (chainId !== wanted) return { state: 'occupied', reason: `it is an EVM node with chainId ${chainId}, not ${wanted}` };
 
   const { isAddress } = require('ethers');
   const treasury = devAccounts(1)[0].address;
@@ -287,13 +287,13 @@ async function probeExisting({ host, port, file, blockMs }) {
       const decimals = Number(BigInt(await rpc(rpcUrl, 'eth_call', [{ to: c.usdc, data: '0x313ce567' }, 'latest'])));
       if (decimals !== USDC_DECIMALS) continue;
       const sameNode = c.fromFile && existing.rpcUrl === rpcUrl && Number.isInteger(existing.blockMs);
-      const info = buildInfo({ rpcUrl, usdc: c.usdc, batchPayout: c.batchPayout, treasury, blockMs: sameNode ? existing.blockMs : blockMs });
+      const info = buildInfo({ rpcUrl, chainId, usdc: c.usdc, batchPayout: c.batchPayout, treasury, blockMs: sameNode ? existing.blockMs : blockMs });
       return { state: 'reusable', info };
     } catch {
       /* try next candidate */
     }
   }
-  return { state: 'occupied', reason: `it is a chainId ${CHAIN_ID} node without the Payrail contracts (not started by this script, or restarted)` };
+  return { state: 'occupied', reason: `it is a chainId ${chainId} node without the Payrail contracts (not started by this script, or restarted)` };
 }
 
 /** Entry point of the child: watchdog + hardhat CLI in the same process. */
@@ -330,7 +330,7 @@ function runChildWrapper(argv) {
   require(cli);
 }
 
-async function waitForChainId(rpcUrl, { child, logFile, timeoutMs }) {
+async function waitForChainId(rpcUrl, { chainId, child, logFile, timeoutMs }) {
   const deadline = Date.now() + timeoutMs;
   let lastErr = null;
   while (Date.now() < deadline) {
@@ -339,7 +339,7 @@ async function waitForChainId(rpcUrl, { child, logFile, timeoutMs }) {
     }
     try {
       const id = Number(BigInt(await rpc(rpcUrl, 'eth_chainId', [], 1000)));
-      if (id !== CHAIN_ID) throw new Error(`unexpected chainId ${id}`);
+      if (id !== chainId) throw new Error(`unexpected chainId ${id}`);
       return;
     } catch (err) {
       lastErr = err;
@@ -369,11 +369,11 @@ async function waitForReceipts(provider, hashes, timeoutMs) {
 }
 
 /** Deploys USDC + BatchPayout from account 0 with explicit nonces and funds every dev account. */
-async function deployAndFund({ rpcUrl, blockMs }) {
+async function deployAndFund({ rpcUrl, blockMs, chainId }) {
   const { JsonRpcProvider, Wallet, Interface, getCreateAddress } = require('ethers');
   const artifacts = compileContracts();
   const accounts = devAccounts(DEV_ACCOUNT_COUNT);
-  const provider = new JsonRpcProvider(rpcUrl, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
+  const provider = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, cacheTimeout: -1 });
   try {
     const deployer = new Wallet(accounts[0].privateKey, provider);
     const firstNonce = await provider.getTransactionCount(deployer.address, 'pending'); // 0 on a fresh node
@@ -382,7 +382,7 @@ async function deployAndFund({ rpcUrl, blockMs }) {
     // Fixed fees and gas limits: no per-tx eth_feeHistory/estimateGas round-trips, and no estimate
     // against contracts that only exist in the pending pool (interval mining).
     const maxPriorityFeePerGas = 1_000_000_000n;
-    const fees = { type: 2, chainId: CHAIN_ID, maxPriorityFeePerGas, maxFeePerGas: baseFee * 4n + maxPriorityFeePerGas };
+    const fees = { type: 2, chainId, maxPriorityFeePerGas, maxFeePerGas: baseFee * 4n + maxPriorityFeePerGas };
 
     let nonce = firstNonce;
     const hashes = [];
@@ -410,20 +410,24 @@ async function deployAndFund({ rpcUrl, blockMs }) {
 
 /**
  * Starts (or reuses) the local devchain.
- * @param {{host?: string, port?: number, blockMs?: number, file?: string, log?: (msg: string) => void, logFile?: string}} [opts]
+ * @param {{host?: string, port?: number, blockMs?: number, chainId?: number, file?: string, log?: (msg: string) => void, logFile?: string}} [opts]
  *   logFile: where the node's stdout/stderr go (default <os.tmpdir()>/payrail-devchain-<port>.log).
+ *   chainId: the node's chain id (default 31337); the written file carries it. The accounts, their funding and
+ *   the contract addresses (CREATE from account 0 at nonces 0 and 1) are the same whatever the chain id.
  * @returns {Promise<{rpcUrl: string, info: object, stop: () => Promise<void>, reused: boolean, logFile: string|null, pid: number|null, exited: Promise<number|null>|null}>}
  */
-async function startDevchain({ host = '127.0.0.1', port = 8545, blockMs = 1000, file = DEFAULT_FILE, log = console.log, logFile } = {}) {
+async function startDevchain({ host = '127.0.0.1', port = 8545, blockMs = 1000, chainId = CHAIN_ID, file = DEFAULT_FILE, log = console.log, logFile } = {}) {
   port = Number(port);
   blockMs = Number(blockMs);
+  chainId = Number(chainId);
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) throw new Error(`invalid chainId ${chainId} (a positive integer)`);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`invalid port ${port}`);
   if (!Number.isInteger(blockMs) || blockMs < 0) throw new Error(`invalid blockMs ${blockMs} (integer >= 0; 0 = automine)`);
   file = path.resolve(file);
   const rpcUrl = rpcUrlFor(host, port);
 
   // ---- reuse an already running devchain -------------------------------------------------
-  const probe = await probeExisting({ host, port, file, blockMs });
+  const probe = await probeExisting({ host, port, file, blockMs, chainId });
   if (probe.state === 'reusable') {
     const current = readJsonOrNull(file);
     const changed = JSON.stringify(current) !== JSON.stringify(probe.info);
@@ -440,7 +444,8 @@ async function startDevchain({ host = '127.0.0.1', port = 8545, blockMs = 1000, 
   logFile = path.resolve(logFile || path.join(os.tmpdir(), `payrail-devchain-${port}.log`));
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const logFd = fs.openSync(logFile, 'w');
-  const env = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', DEVCHAIN_BLOCK_MS: String(blockMs), NO_COLOR: '1' };
+  // always set: an inherited DEVCHAIN_CHAIN_ID must not make the node disagree with what we wait for
+  const env = { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true', DEVCHAIN_BLOCK_MS: String(blockMs), DEVCHAIN_CHAIN_ID: String(chainId), NO_COLOR: '1' };
   delete env.HARDHAT_NETWORK; // `hardhat node` refuses any network but the in-process one
   let child;
   try {
@@ -498,11 +503,11 @@ async function startDevchain({ host = '127.0.0.1', port = 8545, blockMs = 1000, 
 
   const t0 = Date.now();
   try {
-    log(`devchain: starting hardhat node on ${rpcUrl} (pid ${pid}, ${blockMs === 0 ? 'automine' : `block every ${blockMs} ms`}), log: ${logFile}`);
-    await waitForChainId(rpcUrl, { child, logFile, timeoutMs: READY_TIMEOUT_MS });
+    log(`devchain: starting hardhat node on ${rpcUrl} (chainId ${chainId}, pid ${pid}, ${blockMs === 0 ? 'automine' : `block every ${blockMs} ms`}), log: ${logFile}`);
+    await waitForChainId(rpcUrl, { chainId, child, logFile, timeoutMs: READY_TIMEOUT_MS });
     const tReady = Date.now();
-    const deployed = await deployAndFund({ rpcUrl, blockMs });
-    const info = buildInfo({ rpcUrl, ...deployed, blockMs });
+    const deployed = await deployAndFund({ rpcUrl, blockMs, chainId });
+    const info = buildInfo({ rpcUrl, chainId, ...deployed, blockMs });
     writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
     log(`devchain: node up in ${((tReady - t0) / 1000).toFixed(1)}s, contracts deployed and ${DEV_ACCOUNT_COUNT} accounts funded in ${((Date.now() - tReady) / 1000).toFixed(1)}s, wrote ${file}`);
     return { rpcUrl, info, stop, reused: false, logFile, pid, exited };

@@ -4,7 +4,7 @@
  * `npm run devchain`: start (or reuse) the local Payrail EVM devchain.
  *
  * Env: DEVCHAIN_HOST (127.0.0.1), DEVCHAIN_PORT (8545), DEVCHAIN_BLOCK_MS (1000; 0 = automine),
- *      DEVCHAIN_FILE (<repo>/.devchain.json).
+ *      DEVCHAIN_CHAIN_ID (31337; 1337 is the other dev chain id the app accepts), DEVCHAIN_FILE (<repo>/.devchain.json).
  * If a devchain with our contracts already answers on host:port it is reused: the file is
  * written/kept and the command exits 0. Otherwise the node runs until SIGINT/SIGTERM.
  */
@@ -27,14 +27,15 @@ async function main() {
   const host = process.env.DEVCHAIN_HOST || '127.0.0.1';
   const port = intEnv('DEVCHAIN_PORT', 8545, 1);
   const blockMs = intEnv('DEVCHAIN_BLOCK_MS', 1000, 0);
+  const chainId = intEnv('DEVCHAIN_CHAIN_ID', 31337, 1);
   const file = process.env.DEVCHAIN_FILE ? path.resolve(process.env.DEVCHAIN_FILE) : path.resolve(__dirname, '..', '.devchain.json');
 
-  const dc = await startDevchain({ host, port, blockMs, file });
+  const dc = await startDevchain({ host, port, blockMs, chainId, file });
   const { info } = dc;
   const interval = info.blockMs === 0 ? 'automine' : `${info.blockMs}ms blocks`;
   console.log(
     `devchain ${dc.reused ? 'reused' : 'ready'} in ${((Date.now() - t0) / 1000).toFixed(1)}s: ` +
-      `rpc=${info.rpcUrl} USDC=${info.tokens.USDC.address} batchPayout=${info.batchPayout} treasury=${info.treasury} (${interval})`,
+      `rpc=${info.rpcUrl} chainId=${info.chainId} USDC=${info.tokens.USDC.address} batchPayout=${info.batchPayout} treasury=${info.treasury} (${interval})`,
   );
   if (dc.reused) return; // nothing started, nothing to keep alive
 

@@ -9,7 +9,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { Wallet } from 'ethers';
 import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-metrics-server';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError } from './config/config';
+import { AppConfig, ConfigError, rpcOrigin, tokensLine } from './config/config';
 import { createProvider } from './platform/chain/chain.service';
 import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
 import { ensureDatabase } from './platform/database/ensure-database';
@@ -79,10 +79,16 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
     chainId = Number(BigInt((await probe.send('eth_chainId', [])) as string));
   } catch {
     throw new BootError(
-      `The chain RPC is unreachable at ${config.chainRpcUrl}: ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
+      `The chain RPC is unreachable at ${rpcOrigin(config.chainRpcUrl)}: ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
     );
   } finally {
     probe.destroy();
+  }
+  if (config.devchainChainId !== null && config.devchainChainId !== chainId) {
+    // its tokens (and chain id) describe another chain: refuse rather than pay with the wrong contracts
+    throw new ConfigError(
+      `DEVCHAIN_FILE: ${config.devchainFile} describes chain ${config.devchainChainId} but the RPC at ${rpcOrigin(config.chainRpcUrl)} reports ${chainId}; set TOKENS for this chain or restart the dev chain`,
+    );
   }
   if (config.chainId !== null && config.chainId !== chainId) {
     throw new ConfigError(`CHAIN_ID: configured ${config.chainId} but the RPC reports ${chainId}`);
@@ -120,7 +126,8 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
   const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
-  log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
+  log(`chain ${config.chainId} at ${rpcOrigin(config.chainRpcUrl)}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
+  log(tokensLine(out));
   return out;
 }
 

@@ -1,5 +1,8 @@
 import { devAccount } from '../platform/chain/dev-accounts';
-import { ConfigError, loadConfig } from './config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, rpcOrigin, tokensLine } from './config';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
@@ -262,5 +265,67 @@ describe('loadConfig', () => {
       const err = configError({ PORT: '80\n80' });
       expect(err.message).not.toMatch(/[\r\n]/);
     });
+  });
+
+  describe('which dev chain file configures the tokens (README "Configuration": TOKENS)', () => {
+    const RPC = 'http://127.0.0.1:8545';
+    let dir: string;
+    let cwd: string;
+    const write = (name: string, rpcUrl: string, chainId = 31337) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify({ rpcUrl, chainId, tokens: { USDC: { address: USDC_ADDRESS, decimals: 6 } } }));
+      return file;
+    };
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'payrail-config-'));
+      cwd = process.cwd();
+      process.chdir(dir); // the default DEVCHAIN_FILE is ./.devchain.json
+    });
+    afterEach(() => {
+      process.chdir(cwd);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('CHAIN_RPC_URL set, TOKENS unset: the default .devchain.json is read when its rpcUrl is this RPC', () => {
+      write('.devchain.json', `${RPC}/`);
+      const c = loadConfig({ CHAIN_RPC_URL: RPC });
+      expect(Object.keys(c.tokens).sort()).toEqual(['ETH', 'USDC']);
+      expect(c.tokensFromDevchain).toBe(true);
+      expect(c.devchainChainId).toBe(31337); // checked against the RPC at boot
+      expect(c.chainId).toBe(31337);
+    });
+
+    it('... and ignored when it describes another node: ETH only, and boot says so', () => {
+      write('.devchain.json', 'http://127.0.0.1:9999');
+      const c = loadConfig({ CHAIN_RPC_URL: RPC });
+      expect(Object.keys(c.tokens)).toEqual(['ETH']);
+      expect(c.tokensFromDevchain).toBe(false);
+      expect(c.devchainChainId).toBeNull();
+      expect(c.chainId).toBeNull();
+      expect(tokensLine(c)).toBe('tokens: ETH (native) (TOKENS unset and no dev chain file for this RPC: ETH only)');
+    });
+
+    it('a DEVCHAIN_FILE named explicitly is read whatever its rpcUrl (an RPC proxy in front of the dev chain)', () => {
+      const file = write('chain.json', 'http://127.0.0.1:9999', 1337);
+      const c = loadConfig({ CHAIN_RPC_URL: RPC, DEVCHAIN_FILE: file });
+      expect(c.tokens.USDC).toEqual({ symbol: 'USDC', address: USDC_ADDRESS, decimals: 6 });
+      expect(c.devchainChainId).toBe(1337);
+      expect(tokensLine(c)).toBe(`tokens: ETH (native), USDC ${USDC_ADDRESS} (6 decimals) (from ${file})`);
+    });
+
+    it('TOKENS set: no file is read', () => {
+      write('.devchain.json', RPC);
+      const c = loadConfig({ CHAIN_RPC_URL: RPC, TOKENS: `DAI:${USDC_ADDRESS}:18` });
+      expect(Object.keys(c.tokens).sort()).toEqual(['DAI', 'ETH']);
+      expect(c.tokensFromDevchain).toBe(false);
+      expect(c.devchainChainId).toBeNull();
+      expect(tokensLine(c)).toBe(`tokens: ETH (native), DAI ${USDC_ADDRESS} (18 decimals) (from TOKENS)`);
+    });
+  });
+
+  it('rpcOrigin keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {
+    expect(rpcOrigin('https://eth-mainnet.g.alchemy.com/v2/S3cretKey?x=1')).toBe('https://eth-mainnet.g.alchemy.com');
+    expect(rpcOrigin('wss://user:S3cret@rpc.example:8546/ws/S3cret')).toBe('wss://rpc.example:8546');
+    expect(rpcOrigin('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
   });
 });

@@ -38,6 +38,8 @@ export interface AppConfig {
   tokens: Record<string, TokenConfig>;
   /** true when the token list came from the dev chain file (refused on non-dev chains) */
   tokensFromDevchain: boolean;
+  /** the dev chain file's chainId when its tokens (or chain id) are used: boot checks it against the RPC */
+  devchainChainId: number | null;
   treasuryPrivateKey: string | null;
   /** keys that take no new payouts but stay loaded to replace, cancel and settle their in-flight ones (rotation) */
   retiredTreasuryKeys: string[];
@@ -159,6 +161,36 @@ interface DevchainFile {
   treasury?: string;
 }
 
+/** Two RPC URLs name the same endpoint (WHATWG-normalised: case of scheme and host, default port, trailing slash). */
+export function sameRpcUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
+
+/** What a log line may show of an RPC URL: its origin only. Hosted RPC keys live in the path, query or userinfo. */
+export function rpcOrigin(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** The token list in one boot line, with where it came from: `tokens: ETH (native), USDC 0x… (6 decimals) (from TOKENS)`. */
+export function tokensLine(config: Pick<AppConfig, 'tokens' | 'tokensFromDevchain' | 'devchainFile'>): string {
+  const list = Object.values(config.tokens).map((t) => (t.address === null ? `${t.symbol} (native)` : `${t.symbol} ${t.address} (${t.decimals} decimals)`));
+  const source = config.tokensFromDevchain
+    ? `from ${config.devchainFile}`
+    : list.length > 1
+      ? 'from TOKENS'
+      : 'TOKENS unset and no dev chain file for this RPC: ETH only';
+  return `tokens: ${list.join(', ')} (${source})`;
+}
+
 export function readDevchainFile(path: string): DevchainFile | null {
   if (!existsSync(path)) return null;
   try {
@@ -254,6 +286,23 @@ function retrySchedule(env: Env): number[] {
   return out;
 }
 
+/**
+ * Which dev chain file, if any, configures this process (README "Configuration", `TOKENS`):
+ * - no CHAIN_RPC_URL: the file is the dev chain (RPC, chain id, tokens);
+ * - CHAIN_RPC_URL and TOKENS set: none, TOKENS is the token list;
+ * - CHAIN_RPC_URL set, TOKENS unset: DEVCHAIN_FILE when it is named (an explicit choice, e.g. through an RPC
+ *   proxy), else the default .devchain.json only when its `rpcUrl` is this CHAIN_RPC_URL: a leftover file of
+ *   another node never configures a chain. Either way boot checks the file's chainId against the RPC, and the
+ *   file is refused on chains other than 31337/1337; boot prints the resulting token list in one line.
+ */
+function devchainFileInUse(env: Env, path: string, explicitRpc: string | undefined): DevchainFile | null {
+  if (!explicitRpc) return readDevchainFile(path);
+  if (env.TOKENS) return null;
+  const file = readDevchainFile(path);
+  if (!file) return null;
+  return env.DEVCHAIN_FILE || sameRpcUrl(file.rpcUrl, explicitRpc) ? file : null;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -261,9 +310,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE: must be api, worker or all, got ${shown(role)}`);
   const devchainFile = resolve(env.DEVCHAIN_FILE || '.devchain.json');
   const explicitRpc = url(env, 'CHAIN_RPC_URL', undefined, ['http:', 'https:', 'ws:', 'wss:']);
-  // The dev chain file is read only for the embedded dev chain (no CHAIN_RPC_URL) or when DEVCHAIN_FILE is
-  // named explicitly; a leftover .devchain.json never configures a real chain.
-  const devFile = !explicitRpc || (env.DEVCHAIN_FILE && !env.TOKENS) ? readDevchainFile(devchainFile) : null;
+  const devFile = devchainFileInUse(env, devchainFile, explicitRpc);
   const chainRpcUrl = explicitRpc ?? devFile?.rpcUrl;
   if (!chainRpcUrl) {
     throw new ConfigError(`CHAIN_RPC_URL: unset and no dev chain file at ${devchainFile} (run "npm run devchain")`);
@@ -309,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     chainId,
     tokens: parseTokens(env, devFile),
     tokensFromDevchain: !env.TOKENS && devFile !== null,
+    devchainChainId: devFile?.chainId ?? null,
     treasuryPrivateKey: key,
     retiredTreasuryKeys: retired.map((k) => (k.startsWith('0x') ? k : `0x${k}`)),
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),

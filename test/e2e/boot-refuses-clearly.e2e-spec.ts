@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finaliseForChain } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
@@ -83,5 +85,35 @@ describe('boot refuses clearly, in one line', () => {
     expect(off.webhookAllowPrivateTargets).toBe(false);
     expect(devOff.join('\n')).not.toContain('WEBHOOK_ALLOW_PRIVATE_TARGETS');
     expect(finaliseForChain({ ...loadConfig({ ...real, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }), chainId: 1 }, () => undefined).webhookAllowPrivateTargets).toBe(true);
+  });
+
+  it('refuses a dev chain file that describes another chain than the RPC, in one line (its tokens would be the wrong contracts)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payrail-boot-'));
+    try {
+      const file = join(dir, 'devchain.json');
+      writeFileSync(file, JSON.stringify({ rpcUrl: base.CHAIN_RPC_URL, chainId: 1337, tokens: { USDC: { address: '0x5FbDB2315678afecb367f032d93F642f64180aa3', decimals: 6 } } }));
+      const { TOKENS: _unset, ...withoutTokens } = base;
+      const r = await runMain({ ...withoutTokens, DEVCHAIN_FILE: file });
+      expect(r.code).toBe(1);
+      const origin = new URL(base.CHAIN_RPC_URL).origin;
+      expect(r.stderr.trim().split('\n')).toEqual([`payrail: DEVCHAIN_FILE: ${file} describes chain 1337 but the RPC at ${origin} reports 31337; set TOKENS for this chain or restart the dev chain`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names an unreachable RPC by its origin only: a hosted RPC key in the path is never printed', async () => {
+    const r = await runMain({ ...base, CHAIN_RPC_URL: 'http://127.0.0.1:1/v2/S3cretRpcKey?key=S3cretToo' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['payrail: The chain RPC is unreachable at http://127.0.0.1:1: check CHAIN_RPC_URL']);
+    expect(r.stdout + r.stderr).not.toMatch(/S3cret/);
+  });
+
+  it('prints the chain by its origin and the configured tokens in one line', () => {
+    const lines: string[] = [];
+    finaliseForChain({ ...loadConfig({ ...base, CHAIN_RPC_URL: 'https://user:pw@rpc.example/v2/S3cretRpcKey' }), chainId: 31337 }, (l) => lines.push(l));
+    expect(lines).toContain(`chain 31337 at https://rpc.example; treasury ${devAccount(0).address}`);
+    expect(lines).toContain('tokens: ETH (native), USDC 0x5FbDB2315678afecb367f032d93F642f64180aa3 (6 decimals) (from TOKENS)');
+    expect(lines.join('\n')).not.toMatch(/S3cret|pw@/);
   });
 });

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Contract, JsonRpcProvider, TransactionReceipt, Wallet, getAddress, parseEther, parseUnits } from 'ethers';
+import { Contract, JsonRpcProvider, TransactionReceipt, Wallet, getAddress, getCreateAddress, parseEther, parseUnits } from 'ethers';
 
 const lib: any = require('../../scripts/devchain-lib');
 
@@ -175,5 +175,56 @@ describe('devchain (hardhat node, interval mining)', () => {
     await dc.stop();
     expect(await lib.isPortOpen('127.0.0.1', port)).toBe(false);
     expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('devchain with another chain id (a second, private dev chain)', () => {
+  let tmpDir: string;
+  let file: string;
+  let port: number;
+  let dc: any;
+  let provider: JsonRpcProvider;
+
+  beforeAll(async () => {
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'payrail-devchain-1337-'));
+    file = path.join(tmpDir, 'devchain.json');
+    port = await lib.freePort();
+    dc = await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, chainId: 1337, file, logFile: path.join(tmpDir, 'node.log'), log: () => undefined });
+    provider = new JsonRpcProvider(dc.rpcUrl, 1337, { staticNetwork: true, cacheTimeout: -1 });
+  });
+
+  afterAll(async () => {
+    provider?.destroy();
+    await dc?.stop();
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  it('answers eth_chainId 1337, writes it to the file, and has USDC at the usual address on every funded dev account', async () => {
+    expect(await provider.send('eth_chainId', [])).toBe('0x539');
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(written).toEqual(dc.info);
+    expect(written.chainId).toBe(1337);
+    // deterministic: CREATE addresses from account 0, as on 31337
+    expect(written.tokens.USDC.address).toBe(getCreateAddress({ from: lib.devAccounts(1)[0].address, nonce: 0 }));
+    expect(written.batchPayout).toBe(getCreateAddress({ from: lib.devAccounts(1)[0].address, nonce: 1 }));
+    expect(await provider.getCode(written.batchPayout)).not.toBe('0x');
+    const usdc = new Contract(written.tokens.USDC.address, lib.compileContracts().USDC.abi, provider);
+    expect(await usdc.decimals()).toBe(6n);
+    const last = lib.devAccounts(lib.DEV_ACCOUNT_COUNT)[lib.DEV_ACCOUNT_COUNT - 1];
+    expect(await usdc.balanceOf(last.address)).toBe(ONE_BILLION_USDC);
+    expect(await provider.getBalance(last.address)).toBeGreaterThan(parseEther('9999'));
+    // a transaction signed for 1337 is mined here
+    const w = new Wallet(last.privateKey, provider);
+    const sent = await w.sendTransaction({ to: Wallet.createRandom().address, value: 1n, chainId: 1337 });
+    expect((await waitReceipt(provider, sent.hash)).status).toBe(1);
+  });
+
+  it('a second start on the same port reuses it only when the chain id matches', async () => {
+    const again = await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, chainId: 1337, file, log: () => undefined });
+    expect(again.reused).toBe(true);
+    expect(again.info.chainId).toBe(1337);
+    await expect(lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file: path.join(tmpDir, 'other.json'), log: () => undefined })).rejects.toThrow(
+      /chainId 1337, not 31337/,
+    );
   });
 });

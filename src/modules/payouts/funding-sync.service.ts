@@ -2,53 +2,99 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ChainService } from '../../platform/chain/chain.service';
-import { PayoutsRepository } from './persistence/payouts.repository';
-import { Accounts, transfer } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
+import { fundingEntry } from './domain/funding';
+import { FinalityWatch } from './watch/finality.watch';
+import { FundingRepository } from './persistence/funding.repository';
+
+/** Lower blocks tried in one sync when a payout mined at B is not settled yet (the watcher is one tick behind). */
+const BLOCKS_TRIED = 3;
+/** Syncs in a row that found an unsettled payout below B before it is worth a warning (the watcher is stuck on it). */
+const WARN_AFTER_SKIPS = 20;
+
+export interface FundingPosted {
+  signer: string;
+  token: string;
+  kind: string;
+  delta: bigint;
+  block: number;
+}
 
 /**
  * Posts the treasury's funding from the chain (API.md: equity:funding holds "the opening balance and later
- * top-ups, read from the chain"): when no payout of the signer is in flight, any excess of the on-chain
- * balance over the ledger's treasury:<token> is a top-up (debit treasury, credit equity:funding). It never
- * posts a shortfall: a payout that slips in between the two reads only lowers the chain balance, so a
- * top-up can be under-posted (and is completed by a later sync), never over-posted.
+ * top-ups, read from the chain"), per signer of this chain, at the last FINAL block B (FinalityWatch: a
+ * reorg cannot change what is booked, so no top-up is booked for money a reorg then takes back). At B the
+ * ledger and the chain can be compared exactly, payouts in flight or not: the signer's nonce at B says which
+ * payouts are mined by B, and once each of those is settled (else B is skipped) their journals plus the
+ * signer's funding journals are the books as of B. The difference to the balance at B is booked both ways:
+ * `funding.topup` (debit treasury, credit equity:funding) or `funding.withdrawal` (the reverse), one journal
+ * per (chain, signer, token, B). B never goes backwards (`funding_syncs`), all under the signer's advisory
+ * lock, which the boot-time opening shares. See domain/funding.ts.
  */
 @Injectable()
 export class FundingSync {
   private readonly logger = new Logger('Funding');
+  /** signer -> syncs in a row skipped for an unsettled payout */
+  private readonly skipped = new Map<string, number>();
 
   constructor(
     private readonly chain: ChainService,
     private readonly ledger: LedgerService,
-    private readonly payouts: PayoutsRepository,
+    private readonly repo: FundingRepository,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly finality: FinalityWatch,
   ) {}
 
-  /** Returns the tokens for which funding was posted. */
-  async sync(): Promise<string[]> {
-    const signer = this.chain.treasury.address;
-    const posted: string[] = [];
-    await this.txHost.withTransaction(async () => {
-      // one process at a time decides funding for this signer (the boot-time opening uses the same lock)
-      await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${signer}`]);
-      if ((await this.payouts.countInFlight(signer, this.chain.chainId)) > 0) return; // unsettled outflows: the chain is ahead of the ledger
-      const block = await this.chain.provider.getBlockNumber();
-      for (const symbol of this.chain.tokenSymbols()) {
-        const onChain = await this.chain.balanceOf(symbol, signer, block);
-        const booked = await this.ledger.balance(Accounts.treasury(symbol), symbol);
-        if (onChain <= booked) continue;
-        const ok = await this.ledger.post(
-          `funding:${this.chain.chainId}:${signer}:${symbol}:${block}`,
-          'funding.topup',
-          signer,
-          transfer(Accounts.treasury(symbol), Accounts.funding(symbol), symbol, onChain - booked),
-        );
-        if (ok) {
-          posted.push(symbol);
-          this.logger.log(`treasury ${signer} funded with ${onChain - booked} base units of ${symbol} (block ${block})`);
-        }
-      }
-    });
+  /** Syncs every signer of this chain (the active one first); returns what was posted. */
+  async sync(): Promise<FundingPosted[]> {
+    const active = this.chain.treasury.address;
+    const others = (await this.repo.signers(this.chain.chainId)).filter((s) => s !== active);
+    const head = await this.chain.provider.getBlockNumber();
+    const final = Math.max(0, await this.finality.finalizedBlock(head));
+    const posted: FundingPosted[] = [];
+    for (const signer of [active, ...others]) posted.push(...(await this.syncSigner(signer, final)));
     return posted;
+  }
+
+  private async syncSigner(signer: string, highest: number): Promise<FundingPosted[]> {
+    const tokens = this.chain.tokenSymbols();
+    for (let block = highest; block >= 0 && block > highest - BLOCKS_TRIED; block--) {
+      // the chain at B is read before the lock is taken: nothing waits on the RPC while it is held
+      const [nonce, ...balances] = await Promise.all([
+        this.chain.provider.getTransactionCount(signer, block),
+        ...tokens.map((t) => this.chain.balanceOf(t, signer, block)),
+      ]);
+      const outcome = await this.txHost.withTransaction(async () => {
+        await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${signer}`]);
+        const last = await this.repo.lastSynced(this.chain.chainId, signer);
+        const due = tokens.map((token, i) => ({ token, onChain: balances[i]! })).filter((t) => (last.get(t.token) ?? -1) < block);
+        if (due.length === 0) return { done: true, posted: [] }; // this block (or a later one) is already booked
+        const books = await this.repo.bookedAt(this.chain.chainId, signer, nonce);
+        if (books.unsettled > 0) return { done: false, posted: [] }; // a payout mined by B waits for its settlement
+        const posted: FundingPosted[] = [];
+        for (const { token, onChain } of due) {
+          const entry = fundingEntry({ chainId: this.chain.chainId, signer, token, block, onChain, booked: books.booked[token] ?? 0n });
+          if (entry && !(await this.ledger.post(entry.journalId, entry.kind, signer, entry.postings))) {
+            continue; // that id exists (an earlier version's journal at the same block): a later block books it
+          }
+          if (entry) posted.push({ signer, token, kind: entry.kind, delta: entry.delta, block });
+          await this.repo.markSynced(this.chain.chainId, signer, token, block, nonce);
+        }
+        return { done: true, posted };
+      });
+      for (const p of outcome.posted) {
+        this.logger.log(`treasury ${p.signer}: ${p.kind} of ${p.delta < 0n ? -p.delta : p.delta} base units of ${p.token} booked (block ${p.block})`);
+      }
+      if (outcome.done) {
+        this.skipped.delete(signer);
+        return outcome.posted;
+      }
+    }
+    const skips = (this.skipped.get(signer) ?? 0) + 1;
+    this.skipped.set(signer, skips);
+    const line = `treasury ${signer}: funding not synced (${skips} time(s) in a row): a payout mined by block ${highest} is not settled yet`;
+    if (skips % WARN_AFTER_SKIPS === 0) this.logger.warn(line);
+    else this.logger.debug(line);
+    return [];
   }
 }

@@ -21,6 +21,7 @@ import { DEAD_LETTER_QUEUE } from './jobs/dead-letter.job';
 import { PayClaimProcessor } from './jobs/pay-claim.processor';
 import { PayoutEntity, SignerEntity } from './persistence/payout.entity';
 import { PayoutsRepository } from './persistence/payouts.repository';
+import { FundingRepository } from './persistence/funding.repository';
 import { GetPayoutHandler } from './queries/get-payout/get-payout.handler';
 import { TreasuryBootstrap } from './treasury.bootstrap';
 import { FundsGuard } from './funds-guard.service';
@@ -54,6 +55,7 @@ export class PayoutsModule {
         FinalityWatch,
         FundsGuard,
         FundingSync,
+        FundingRepository,
         PaymentQueue,
         GetTreasuryStatusHandler,
         ListSignersHandler,

@@ -9,7 +9,7 @@ import { FundingSync } from './funding-sync.service';
 /**
  * At boot: register the treasury signer with the chain's pending nonce (first time only; afterwards
  * Postgres is the source of truth), then book the treasury's funding from the chain (the opening balance
- * on a fresh database; FundingSync keeps booking top-ups while the app runs).
+ * on a fresh database; FundingSync keeps booking top-ups and outside withdrawals while the app runs).
  */
 @Injectable()
 export class TreasuryBootstrap implements OnApplicationBootstrap {

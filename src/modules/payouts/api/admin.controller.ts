@@ -116,7 +116,10 @@ export class AdminController {
 
   @Post('signers/:address/resync-nonce')
   @HttpCode(200)
-  @ApiOperation({ summary: "Re-read the chain's pending nonce into the signer (refused while payouts are in flight unless force)" })
+  @ApiOperation({
+    summary: "Re-read the chain's pending nonce into the signer (refused while payouts are in flight unless force)",
+    description: 'Always refused (409 SIGNER.NONCE_HELD, naming the payout and its nonce) when a stored payout holds the new nonce or a higher one.',
+  })
   @ApiOkResponse({ type: ResyncDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })

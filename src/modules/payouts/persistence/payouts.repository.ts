@@ -168,6 +168,15 @@ export class PayoutsRepository {
     return rows[0]!.n;
   }
 
+  /** The lowest-nonce payout of this signer on this chain at or above `nonce`, whatever its status (its nonce is taken). */
+  async lowestHoldingFrom(signer: string, chainId: number, nonce: number): Promise<{ id: string; nonce: number; status: string } | null> {
+    const [row] = await this.q<{ id: string; nonce: string; status: string }>(
+      `SELECT id, nonce::text, status FROM payouts WHERE signer = $1 AND chain_id = $2 AND nonce >= $3 ORDER BY nonce LIMIT 1`,
+      [signer, chainId, nonce],
+    );
+    return row ? { id: row.id, nonce: Number(row.nonce), status: row.status } : null;
+  }
+
   async setAlert(signer: string, token: string, reason: string | null): Promise<void> {
     if (reason === null) {
       await this.q(`DELETE FROM treasury_alerts WHERE signer = $1 AND token = $2`, [signer, token]);

@@ -48,14 +48,13 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
 
   async execute(cmd: SettlePayoutsCommand): Promise<WatchResult> {
     const result: WatchResult = { checked: 0, settled: 0, rebroadcast: 0, replaced: 0, dropped: 0, finalized: 0, reorged: 0 };
-    const [open, settled] = await Promise.all([this.payouts.inFlight(this.chain.chainId, BATCH), this.finality.awaiting()]);
-    if (open.length === 0 && settled.length === 0) {
-      if (Date.now() - this.lastFundingSync > FUNDING_SYNC_MS) {
-        this.lastFundingSync = Date.now();
-        await this.funding.sync();
-      }
-      return result;
+    // funding is booked at a final block whether or not payouts are open (FundingSync); errors wait for the next tick
+    if (Date.now() - this.lastFundingSync > FUNDING_SYNC_MS) {
+      this.lastFundingSync = Date.now();
+      await this.funding.sync().catch((err: Error) => this.logger.warn(`funding sync failed (next tick retries): ${err.message}`));
     }
+    const [open, settled] = await Promise.all([this.payouts.inFlight(this.chain.chainId, BATCH), this.finality.awaiting()]);
+    if (open.length === 0 && settled.length === 0) return result;
     // head first: anything mined at or below it is visible to the receipt queries that follow
     const head = await this.chain.provider.getBlockNumber();
     const finalized = await this.finality.finalizedBlock(head);
