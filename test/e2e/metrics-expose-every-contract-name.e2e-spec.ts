@@ -90,6 +90,7 @@ describe('/metrics exposes every contract metric with sane values', () => {
 
     expect(value(samples, 'payrail_queue_depth', { queue: 'claims' })).toBe(0);
     expect(value(samples, 'payrail_queue_depth', { queue: 'dead-letter' })).toBe(0);
+    expect(value(samples, 'payrail_claims_dead_lettered')).toBe(0);
     expect(value(samples, 'payrail_queue_jobs', { queue: 'claims', state: 'failed' })).toBe(0);
     expect(value(samples, 'payrail_settlement_duration_seconds_count', { token: 'USDC' })).toBe(15);
     expect(value(samples, 'payrail_settlement_duration_seconds_count', { token: 'ETH' })).toBe(5);

@@ -1,20 +1,26 @@
 import { Injectable } from '@nestjs/common';
+import { ChainService } from '../../platform/chain/chain.service';
 import { Accounts, Posting, transfer } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
 import { ClaimStatus } from './domain/claim-status';
 import { ClaimEntity } from './persistence/claim.entity';
-import { ClaimsRepository } from './persistence/claims.repository';
+import { ClaimsRepository, SweepKey } from './persistence/claims.repository';
+
+export type { SweepKey };
 
 /**
  * The claims module's exported port: every state change other modules may make to claims, each one a
  * guarded transition plus its audit event (and ledger journal where money moves), inside the caller's
- * transaction. Nothing outside this module writes the claims table.
+ * transaction. Nothing outside this module writes the claims table. What picks claims up for payment
+ * (lease, the sweeper's pages) sees only the claims of this process's chain: deployments on two chains may
+ * share one database.
  */
 @Injectable()
 export class ClaimLifecycle {
   constructor(
     private readonly repo: ClaimsRepository,
     private readonly ledger: LedgerService,
+    private readonly chain: ChainService,
   ) {}
 
   find(id: string): Promise<ClaimEntity | null> {
@@ -25,13 +31,13 @@ export class ClaimLifecycle {
     return this.repo.findByPayout(payoutId);
   }
 
-  /** pending (or processing with an expired lease) -> processing under `owner`'s lease. */
+  /** pending (or processing with an expired lease) -> processing under `owner`'s lease; this chain's claims only. */
   async lease(claimId: string, owner: string, seconds: number): Promise<ClaimEntity | null> {
     const moved = await this.repo.transition(
       [claimId],
       'processing',
       { lease_owner: owner, lease_until: new Date(Date.now() + seconds * 1000), attemptsIncrement: true },
-      { from: ['pending', 'processing'], leaseExpiredOrPending: true },
+      { from: ['pending', 'processing'], leaseExpiredOrPending: true, chainId: this.chain.chainId },
     );
     if (moved.length === 0) return null;
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'processing', actor: owner })));
@@ -166,13 +172,29 @@ export class ClaimLifecycle {
     await this.repo.noteError(claimIds, error);
   }
 
-  /** Committed pending claims older than `olderThanSec` (the outbox sweeper re-enqueues them). */
-  stalePending(olderThanSec: number, limit: number): Promise<string[]> {
-    return this.repo.stalePending(olderThanSec, limit);
+  /**
+   * One page of this chain's committed pending claims older than `olderThanSec`, oldest first, after `after`
+   * (the outbox sweeper re-enqueues them); pass the page's last key to get the next one.
+   */
+  stalePending(olderThanSec: number, limit: number, after: SweepKey | null = null): Promise<SweepKey[]> {
+    return this.repo.stalePending(this.chain.chainId, olderThanSec, limit, after);
   }
 
-  /** Processing claims whose lease has expired (their worker died). */
-  expiredLeases(limit: number): Promise<string[]> {
-    return this.repo.expiredLeases(limit);
+  /** One page of this chain's processing claims whose lease has expired (their worker died), after `after`. */
+  expiredLeases(limit: number, after: SweepKey | null = null): Promise<SweepKey[]> {
+    return this.repo.expiredLeases(this.chain.chainId, limit, after);
+  }
+
+  /** How many of `ids` are this chain's pending claims (e.g. of the claims parked in the dead-letter queue). */
+  countPending(ids: string[]): Promise<number> {
+    return this.repo.countPending(this.chain.chainId, ids);
+  }
+
+  /**
+   * Claims created before claims carried a chain (NULL) become this chain's: before the column existed one
+   * database served one chain. Returns how many were adopted.
+   */
+  adoptUnscoped(): Promise<number> {
+    return this.repo.adoptUnscoped(this.chain.chainId);
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
+import { AdoptUnscopedClaimsAtBoot } from './adopt-unscoped-claims.bootstrap';
 import { ClaimsController } from './api/claims.controller';
 import { ClaimLifecycle } from './claim-lifecycle.service';
 import { CancelClaimHandler } from './commands/cancel-claim/cancel-claim.handler';
@@ -19,6 +20,7 @@ import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
   providers: [
     ClaimsRepository,
     ClaimLifecycle,
+    AdoptUnscopedClaimsAtBoot,
     CreateClaimHandler,
     CreateSignedClaimHandler,
     SignedClaimNonces,

@@ -10,6 +10,7 @@ import { ResyncNonceHandler } from './commands/resync-nonce/resync-nonce.handler
 import { RetryDeadLetterHandler } from './commands/retry-dead-letter/retry-dead-letter.handler';
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { Broadcaster } from './broadcaster.service';
+import { DeadLetterMetrics } from './dead-letter-metrics';
 import { PayClaimHandler } from './commands/pay-claim/pay-claim.handler';
 import { SettlePayoutsHandler } from './commands/settle-payouts/settle-payouts.handler';
 import { SweepClaimsHandler } from './commands/sweep/sweep-claims.handler';
@@ -64,6 +65,7 @@ export class PayoutsModule {
         RetryDeadLetterHandler,
         ListDeadLettersHandler,
         TreasuryBootstrap,
+        DeadLetterMetrics,
         PayClaimHandler,
         SettlePayoutsHandler,
         SweepClaimsHandler,

@@ -30,6 +30,10 @@ const providers = [
   // computed at scrape time from Postgres / Redis (see src/modules/health and QueueMetrics)
   makeGaugeProvider({ name: METRIC.claims, help: 'Claims by status (from Postgres at scrape time)', labelNames: ['status'] }),
   makeGaugeProvider({ name: METRIC.processingLag, help: 'Age in seconds of the oldest pending claim (0 when none)' }),
+  makeGaugeProvider({
+    name: METRIC.claimsDeadLettered,
+    help: "Pending claims of this chain parked in the dead-letter queue (the sweeper leaves them to an operator)",
+  }),
   makeGaugeProvider({ name: METRIC.queueDepth, help: 'Jobs not finished (waiting, delayed, active) per queue', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs per queue and state', labelNames: ['queue', 'state'] }),
   makeHistogramProvider({

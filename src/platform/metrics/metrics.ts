@@ -22,6 +22,7 @@ export const METRIC = {
   nonceLag: 'payrail_nonce_lag',
   nonceGap: 'payrail_nonce_gap',
   reconcileLastSuccess: 'payrail_reconcile_last_success_timestamp_seconds',
+  claimsDeadLettered: 'payrail_claims_dead_lettered',
 } as const;
 
 /** The names API.md promises on /metrics (checked by the contract test). */

@@ -11,6 +11,8 @@ export class ClaimEntity {
   @Column('int') decimals: number;
   @Column('text') reason: string;
   @Column('text') client: string;
+  /** the chain the claim is paid on; null only for a claim created before claims had one (adopted at boot) */
+  @Column('int', { name: 'chain_id', nullable: true }) chainId: number | null;
   @Column('text') status: ClaimStatus;
   @Column('int') attempts: number;
   @Column('text', { name: 'tx_hash', nullable: true }) txHash: string | null;

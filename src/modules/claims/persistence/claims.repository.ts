@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '../../../platform/database/sql';
+import { UUID_RE } from '../../../platform/http/ids';
 import { allowedFrom, ClaimStatus } from '../domain/claim-status';
 import { ClaimEntity, ClaimEventEntity } from './claim.entity';
 
@@ -14,6 +15,14 @@ export interface NewClaim {
   decimals: number;
   reason: string;
   client: string;
+  /** the chain the claim is paid on (the creating process's) */
+  chainId: number;
+}
+
+/** A keyset position in a sweep: the sort column at microsecond precision (text) and the id. */
+export interface SweepKey {
+  at: string;
+  id: string;
 }
 
 export interface ListFilter {
@@ -24,7 +33,7 @@ export interface ListFilter {
 }
 
 const COLUMNS = `id, idempo_key AS "idempoKey", wallet, token, amount_base::text AS "amountBase", decimals, reason,
-  client, status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
+  client, chain_id AS "chainId", status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
   lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt",
   processed_at AS "processedAt"`;
 
@@ -40,9 +49,9 @@ export class ClaimsRepository {
   /** INSERT ... ON CONFLICT (idempo_key) DO NOTHING: null when the entitlement already has a claim. */
   async insertIfAbsent(c: NewClaim): Promise<ClaimEntity | null> {
     const rows = await this.q(
-      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client],
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client, c.chainId],
     );
     return rows[0] ?? null;
   }
@@ -81,7 +90,8 @@ export class ClaimsRepository {
 
   /**
    * The one guarded state change: moves the claim to `to` only from a status the state machine allows
-   * (and, with `leaseOwner`, only while this owner holds it). Returns the claims moved with their old status.
+   * (and, with `leaseOwner`, only while this owner holds it; with `chainId`, only a claim of that chain).
+   * Returns the claims moved with their old status.
    */
   async transition(
     ids: string[],
@@ -89,7 +99,7 @@ export class ClaimsRepository {
     set: Partial<Record<'lease_owner' | 'lease_until' | 'tx_hash' | 'payout_id' | 'last_error' | 'processed_at', unknown>> & {
       attemptsIncrement?: boolean;
     } = {},
-    guard: { from?: ClaimStatus[]; leaseOwner?: string; leaseExpiredOrPending?: boolean } = {},
+    guard: { from?: ClaimStatus[]; leaseOwner?: string; leaseExpiredOrPending?: boolean; chainId?: number } = {},
   ): Promise<{ id: string; from: ClaimStatus }[]> {
     const params: unknown[] = [ids, to];
     const sets = [`status = $2`, `updated_at = clock_timestamp()`];
@@ -103,6 +113,7 @@ export class ClaimsRepository {
     const conds = [`c.id = ANY($1::uuid[])`, `c.status = ANY($${params.push(from)}::text[])`];
     if (guard.leaseOwner) conds.push(`c.lease_owner = $${params.push(guard.leaseOwner)}`);
     if (guard.leaseExpiredOrPending) conds.push(`(c.status = 'pending' OR c.lease_until < clock_timestamp())`);
+    if (guard.chainId !== undefined) conds.push(`c.chain_id = $${params.push(guard.chainId)}`);
     return this.q(
       `UPDATE claims c SET ${sets.join(', ')}
          FROM (SELECT id, status FROM claims WHERE id = ANY($1::uuid[]) FOR UPDATE) old
@@ -135,23 +146,48 @@ export class ClaimsRepository {
     );
   }
 
-  /** Committed pending claims older than `olderThanSec` (for the outbox sweeper). */
-  async stalePending(olderThanSec: number, limit: number): Promise<string[]> {
-    const rows = await this.q<{ id: string }>(
-      `SELECT id FROM claims WHERE status = 'pending' AND created_at < clock_timestamp() - make_interval(secs => $1)
-        ORDER BY created_at LIMIT $2`,
-      [olderThanSec, limit],
+  /**
+   * One page of the committed pending claims of `chainId` older than `olderThanSec`, oldest first, after
+   * `after` (keyset on (created_at, id)), for the outbox sweeper.
+   */
+  async stalePending(chainId: number, olderThanSec: number, limit: number, after: SweepKey | null): Promise<SweepKey[]> {
+    const params: unknown[] = [chainId, olderThanSec, limit];
+    const from = after ? `AND (created_at, id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
+    return this.q<SweepKey>(
+      `SELECT id, ${cursorAtSql('created_at')} AS at FROM claims
+        WHERE status = 'pending' AND chain_id = $1 AND created_at < clock_timestamp() - make_interval(secs => $2) ${from}
+        ORDER BY created_at, id LIMIT $3`,
+      params,
     );
-    return rows.map((r) => r.id);
   }
 
-  /** Processing claims whose lease has expired (their worker died). */
-  async expiredLeases(limit: number): Promise<string[]> {
-    const rows = await this.q<{ id: string }>(
-      `SELECT id FROM claims WHERE status = 'processing' AND lease_until < clock_timestamp() ORDER BY lease_until LIMIT $1`,
-      [limit],
+  /** One page of the processing claims of `chainId` whose lease has expired (their worker died), after `after`. */
+  async expiredLeases(chainId: number, limit: number, after: SweepKey | null): Promise<SweepKey[]> {
+    const params: unknown[] = [chainId, limit];
+    const from = after ? `AND (lease_until, id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)` : '';
+    return this.q<SweepKey>(
+      `SELECT id, ${cursorAtSql('lease_until')} AS at FROM claims
+        WHERE status = 'processing' AND chain_id = $1 AND lease_until < clock_timestamp() ${from}
+        ORDER BY lease_until, id LIMIT $2`,
+      params,
     );
-    return rows.map((r) => r.id);
+  }
+
+  /** How many of `ids` are pending claims of `chainId` (ids that are not UUIDs are no claim's). */
+  async countPending(chainId: number, candidates: string[]): Promise<number> {
+    const ids = candidates.filter((id) => UUID_RE.test(id));
+    if (ids.length === 0) return 0;
+    const rows = await this.q<{ n: number }>(
+      `SELECT count(*)::int AS n FROM claims WHERE id = ANY($2::uuid[]) AND status = 'pending' AND chain_id = $1`,
+      [chainId, ids],
+    );
+    return rows[0]!.n;
+  }
+
+  /** Claims without a chain (created before claims had one) become `chainId`'s. Returns how many. */
+  async adoptUnscoped(chainId: number): Promise<number> {
+    const rows = await this.q<{ id: string }>(`UPDATE claims SET chain_id = $1 WHERE chain_id IS NULL RETURNING id`, [chainId]);
+    return rows.length;
   }
 
   async noteError(ids: string[], error: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../../config/config';
+import { DEAD_LETTER_QUEUE, DeadLetterData } from './dead-letter.job';
 import { PAY_CLAIM_JOB, PAY_CLAIM_QUEUE, PayClaimJobData, payClaimJobId, payClaimJobOptions } from './pay-claim.job';
 
 /**
@@ -13,6 +14,7 @@ export class PaymentQueue {
   constructor(
     @InjectQueue(PAY_CLAIM_QUEUE) private readonly queue: Queue<PayClaimJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(DEAD_LETTER_QUEUE) private readonly deadLetters: Queue<DeadLetterData>,
   ) {}
 
   async enqueue(claimId: string, extra: Omit<PayClaimJobData, 'claimId'> = {}): Promise<void> {
@@ -20,6 +22,19 @@ export class PaymentQueue {
       ...payClaimJobOptions(this.config.payClaimAttempts, this.config.payClaimBackoffMs),
       jobId: payClaimJobId(claimId),
     });
+  }
+
+  /**
+   * A fresh job for a claim whatever became of its earlier ones (a re-issue after a drop, an admin requeue,
+   * the sweeper): its dead letter and a finished (completed or failed) job are removed first, because BullMQ
+   * keeps a failed job's id for 7 days and would silently ignore `enqueue`. A live job (waiting, delayed,
+   * active) is kept, and `enqueue` is then a no-op. Safe to repeat: the claim's lease decides who pays.
+   */
+  async reissue(claimId: string): Promise<void> {
+    await (await this.deadLetters.getJob(claimId))?.remove();
+    const old = await this.job(claimId);
+    if (old && ['failed', 'completed'].includes(await old.getState())) await old.remove();
+    await this.enqueue(claimId);
   }
 
   /** A claim's job, if one exists (in any state). */

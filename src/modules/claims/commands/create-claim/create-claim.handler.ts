@@ -62,6 +62,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         decimals: token.decimals,
         reason: cmd.reason,
         client: cmd.client,
+        chainId: this.chain.chainId, // only this chain's processes lease and sweep it
       });
       if (!inserted) {
         const existing = (await this.repo.findByIdempoKey(idempoKey))!;

@@ -8,10 +8,11 @@ import { crashIf } from '../../../../platform/chain/crash-point';
 import { NonceAllocator } from '../../../../platform/chain/nonce-allocator';
 import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
 import { ClaimEntity } from '../../../claims/persistence/claim.entity';
-import { Broadcaster } from '../../broadcaster.service';
+import { BroadcastFailedError, Broadcaster } from '../../broadcaster.service';
 import { rpcErrorMessage } from '../../domain/rpc-errors';
 import { FundsGuard } from '../../funds-guard.service';
 import { PayoutSubmittedEvent } from '../../events/payout-submitted.event';
+import { PayoutEntity } from '../../persistence/payout.entity';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
 import { PayoutSigner } from '../../lanes/payout-signer';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
@@ -38,6 +39,11 @@ export class LeaseLostError extends Error {
  * transaction allocate the nonce from Postgres, check funds, sign, store the payout with its raw tx and hash,
  * and move the claim to `submitted` (only while our lease holds). Only after commit, broadcast. A claim
  * already `submitted` is never signed again: its stored raw tx is re-sent.
+ *
+ * The job's work ends when the payout is stored. A broadcast that fails after commit is recorded on the
+ * payout and the job completes (`stored-broadcast-failed`): what happens on chain is the watcher's (it
+ * re-sends a payout the node does not know, and drops and re-issues one whose nonce a foreign transaction
+ * took). Failing the job instead would burn its attempts and dead-letter a claim the watcher may re-issue.
  */
 @CommandHandler(PayClaimCommand)
 export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
@@ -115,10 +121,23 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     await this.payouts.setAlert(signer, leased.token, null);
     crashIf(this.config.crashAt, 'after-persist');
 
-    await this.broadcaster.broadcast(payout);
+    if (!(await this.send(payout))) return 'stored-broadcast-failed';
     this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
     crashIf(this.config.crashAt, 'after-broadcast');
     return 'paid';
+  }
+
+  /** Broadcasts a stored payout; false when that failed (recorded on the payout, left to the chain watcher). */
+  private async send(payout: PayoutEntity): Promise<boolean> {
+    try {
+      await this.broadcaster.broadcast(payout);
+      return true;
+    } catch (err) {
+      // BroadcastFailedError is already on the payout (lastError) and the claim; anything else (e.g. the
+      // database while recording a success) leaves broadcast_at unset, so the watcher re-sends it
+      if (!(err instanceof BroadcastFailedError)) this.logger.warn(`payout ${payout.id} stored; its broadcast is left to the chain watcher: ${rpcErrorMessage(err)}`);
+      return false;
+    }
   }
 
   private giveBack(claimId: string, worker: string, reason: string): Promise<void> {
@@ -132,8 +151,8 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     if (claim.status === 'submitted' && claim.payoutId) {
       const payout = await this.payouts.findById(claim.payoutId);
       if (payout && payout.status === 'submitted') {
-        await this.broadcaster.broadcast(payout);
-        return 'rebroadcast';
+        // the stored bytes again (same nonce, same hash), never a new signature
+        return (await this.send(payout)) ? 'rebroadcast' : 'stored-broadcast-failed';
       }
     }
     return claim.status === 'processing' ? 'leased-elsewhere' : 'nothing-to-do';

@@ -55,10 +55,7 @@ export class RequeueClaimHandler implements ICommandHandler<RequeueClaimCommand>
   }
 
   private async fresh(claimId: string): Promise<RequeueResult> {
-    await (await this.deadLetters.getJob(claimId))?.remove();
-    const old = await this.payments.job(claimId);
-    if (old && ['failed', 'completed'].includes(await old.getState())) await old.remove();
-    await this.payments.enqueue(claimId);
+    await this.payments.reissue(claimId);
     return { claimId, action: 'enqueued' };
   }
 

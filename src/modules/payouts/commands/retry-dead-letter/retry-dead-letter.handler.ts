@@ -18,10 +18,8 @@ export class RetryDeadLetterHandler implements ICommandHandler<RetryDeadLetterCo
     const dead = await this.deadLetters.getJob(cmd.jobId);
     if (!dead) throw new DeadLetterNotFoundError(cmd.jobId);
     const { claimId } = dead.data;
-    const old = await this.payments.job(claimId);
-    if (old && ['failed', 'completed'].includes(await old.getState())) await old.remove();
-    await this.payments.enqueue(claimId);
-    await dead.remove();
+    await this.payments.reissue(claimId); // removes the dead letter (job id = claim id) and the failed job
+    await dead.remove().catch(() => undefined); // already gone unless its id is not the claim's
     return { jobId: cmd.jobId, claimId, action: 'enqueued' };
   }
 }

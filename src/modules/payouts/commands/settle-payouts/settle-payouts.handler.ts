@@ -164,7 +164,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
       return this.claims.requeueFromPayout(p.id, actor, reason);
     });
     for (const claimId of requeued) {
-      await this.payments.enqueue(claimId).catch(() => undefined); // the sweeper retries a lost enqueue
+      await this.payments.reissue(claimId).catch(() => undefined); // clears its dead letter and old job; the sweeper retries a lost enqueue
     }
     if (requeued.length) this.logger.warn(`payout ${p.id}: ${reason}; ${requeued.length} claim(s) back to pending`);
     return requeued.length > 0;
