@@ -1,10 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/config';
 import { ChainService } from '../../platform/chain/chain.service';
 import { LedgerService } from '../ledger/ledger.service';
-import { fundingEntry } from './domain/funding';
-import { FinalityWatch } from './watch/finality.watch';
+import { fundingBlock, fundingEntry } from './domain/funding';
 import { FundingRepository } from './persistence/funding.repository';
 
 /** Lower blocks tried in one sync when a payout mined at B is not settled yet (the watcher is one tick behind). */
@@ -22,8 +22,7 @@ export interface FundingPosted {
 
 /**
  * Posts the treasury's funding from the chain (API.md: equity:funding holds "the opening balance and later
- * top-ups, read from the chain"), per signer of this chain, at the last FINAL block B (FinalityWatch: a
- * reorg cannot change what is booked, so no top-up is booked for money a reorg then takes back). At B the
+ * top-ups, read from the chain"), per signer of this chain, at a block B CONFIRMATIONS below head. At B the
  * ledger and the chain can be compared exactly, payouts in flight or not: the signer's nonce at B says which
  * payouts are mined by B, and once each of those is settled (else B is skipped) their journals plus the
  * signer's funding journals are the books as of B. The difference to the balance at B is booked both ways:
@@ -38,11 +37,11 @@ export class FundingSync {
   private readonly skipped = new Map<string, number>();
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly chain: ChainService,
     private readonly ledger: LedgerService,
     private readonly repo: FundingRepository,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly finality: FinalityWatch,
   ) {}
 
   /** Syncs every signer of this chain (the active one first); returns what was posted. */
@@ -50,9 +49,8 @@ export class FundingSync {
     const active = this.chain.treasury.address;
     const others = (await this.repo.signers(this.chain.chainId)).filter((s) => s !== active);
     const head = await this.chain.provider.getBlockNumber();
-    const final = Math.max(0, await this.finality.finalizedBlock(head));
     const posted: FundingPosted[] = [];
-    for (const signer of [active, ...others]) posted.push(...(await this.syncSigner(signer, final)));
+    for (const signer of [active, ...others]) posted.push(...(await this.syncSigner(signer, fundingBlock(head, this.config.confirmations))));
     return posted;
   }
 

@@ -68,7 +68,8 @@ export class ChainService implements OnApplicationShutdown {
     if (!token) throw new Error(`unknown token ${symbol}`);
     if (token.address === null) return this.provider.getBalance(address, blockTag);
     const out = await this.provider.call({ to: token.address, data: ERC20.encodeFunctionData('balanceOf', [address]), blockTag });
-    return BigInt(out);
+    // '0x': no contract at that block yet (a past block read by the funding sync): nothing was held then
+    return out === '0x' ? 0n : BigInt(out);
   }
 
   onApplicationShutdown(): void {

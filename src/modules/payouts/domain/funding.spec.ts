@@ -1,10 +1,16 @@
 import { assertBalanced } from '../../ledger/domain/accounts';
-import { fundingEntry, fundingJournalId, fundingJournalPrefixes } from './funding';
+import { fundingBlock, fundingEntry, fundingJournalId, fundingJournalPrefixes } from './funding';
 
 const SIGNER = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const at = (onChain: bigint, booked: bigint, token = 'USDC') => fundingEntry({ chainId: 31337, signer: SIGNER, token, block: 120, onChain, booked });
 
 describe('funding from the chain', () => {
+  it('reads CONFIRMATIONS below head, never below block 0', () => {
+    expect(fundingBlock(100, 1)).toBe(99);
+    expect(fundingBlock(100, 12)).toBe(88);
+    expect(fundingBlock(3, 12)).toBe(0);
+  });
+
   it('books nothing when chain and books agree at B', () => {
     expect(at(5_000_000n, 5_000_000n)).toBeNull();
   });

@@ -22,6 +22,11 @@ export interface FundingEntry {
   postings: Posting[];
 }
 
+/** The block a sync reads: CONFIRMATIONS below head, like the settlements it must agree with. */
+export function fundingBlock(head: number, confirmations: number): number {
+  return Math.max(0, head - confirmations);
+}
+
 /** One journal per (chain, signer, token, B), whichever direction: a repeated sync at B posts nothing. */
 export function fundingJournalId(chainId: number, signer: string, token: string, block: number): string {
   return `funding:${chainId}:${signer}:${token}:${block}`;
