@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JsonRpcProvider } from 'ethers';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { expectPaidExactlyOnce, Entitlement } from '../helpers/assertions';
-import { chainProvider, freshWallet } from '../helpers/chain';
-import { freePort } from '../helpers/process';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startDevchain } = require('../../scripts/devchain-lib');
+import { freshWallet } from '../helpers/chain';
+import { onPrivateChain, PrivateChain, startPrivateChain } from '../helpers/private-chain';
 
 /**
  * Issue 11, finding 3 (API.md "Finality"): a reorg DEEPER than CONFIRMATIONS. The payouts are settled
@@ -22,23 +16,18 @@ describe('a completed payout reorged out is paid once in the end', () => {
   let world: World;
   let app: TestApp;
   let provider: JsonRpcProvider;
-  let chain: { rpcUrl: string; stop(): Promise<void> };
-  let dir: string;
+  let chain: PrivateChain;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'payrail-deep-reorg-'));
-    chain = await startDevchain({ port: await freePort(), blockMs: 500, file: join(dir, 'devchain.json'), log: () => undefined });
-    const base = newWorld();
-    world = { ...base, rpcUrl: chain.rpcUrl, env: { ...base.env, CHAIN_RPC_URL: chain.rpcUrl, DEVCHAIN_FILE: join(dir, 'devchain.json') } };
+    chain = await startPrivateChain();
+    provider = chain.provider;
+    world = onPrivateChain(newWorld(), chain);
     // settled one block deep; final only 60 blocks (30 s) deep: the reorg comes in between
     app = await bootApp(world, { CONFIRMATIONS: '1', FINALITY_DEPTH: '60', CONFIRM_POLL_MS: '200' });
-    provider = chainProvider(world);
   });
   afterAll(async () => {
     await app?.close();
-    provider?.destroy();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reverses the settlement, re-sends the stored transactions and settles each claim once', async () => {

@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JsonRpcProvider, parseUnits } from 'ethers';
 import { devAccount } from '../../src/platform/chain/dev-accounts';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { expectPaidExactlyOnce, Entitlement } from '../helpers/assertions';
-import { chainProvider, freshWallet } from '../helpers/chain';
-import { freePort } from '../helpers/process';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startDevchain } = require('../../scripts/devchain-lib');
+import { freshWallet } from '../helpers/chain';
+import { onPrivateChain, PrivateChain, startPrivateChain } from '../helpers/private-chain';
 
 const gwei = (n: number) => '0x' + parseUnits(String(n), 'gwei').toString(16);
 
@@ -24,36 +18,26 @@ const gwei = (n: number) => '0x' + parseUnits(String(n), 'gwei').toString(16);
  * Either way every claim is paid exactly once on chain. A private dev chain: the base fee is chain-wide.
  */
 describe('key rotation replaces old payouts with the old key and pays once', () => {
-  let chain: { rpcUrl: string; stop(): Promise<void> };
+  let chain: PrivateChain;
   let provider: JsonRpcProvider;
-  let dir: string;
   let pump: NodeJS.Timeout | null = null;
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'payrail-rotation-'));
-    chain = await startDevchain({ port: await freePort(), blockMs: 500, file: join(dir, 'devchain.json'), log: () => undefined });
-    provider = new JsonRpcProvider(chain.rpcUrl, 31337, { cacheTimeout: -1, staticNetwork: true });
+    chain = await startPrivateChain();
+    provider = chain.provider;
   });
   afterAll(async () => {
     if (pump) clearInterval(pump);
     for (const a of apps) await a.close().catch(() => undefined);
-    provider?.destroy();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** A world on the private chain whose treasury is dev account `a` (every account is funded there). */
   function worldOn(a: number): World {
-    const base = newWorld();
+    const world = onPrivateChain(newWorld(), chain);
     const key = devAccount(a);
-    return {
-      ...base,
-      rpcUrl: chain.rpcUrl,
-      treasury: key.address,
-      treasuryKey: key.privateKey,
-      env: { ...base.env, CHAIN_RPC_URL: chain.rpcUrl, DEVCHAIN_FILE: join(dir, 'devchain.json'), TREASURY_PRIVATE_KEY: key.privateKey },
-    };
+    return { ...world, treasury: key.address, treasuryKey: key.privateKey, env: { ...world.env, TREASURY_PRIVATE_KEY: key.privateKey } };
   }
 
   async function boot(world: World, env: Record<string, string>): Promise<TestApp> {

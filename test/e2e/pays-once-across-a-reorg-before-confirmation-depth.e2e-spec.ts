@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JsonRpcProvider } from 'ethers';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { expectPaidExactlyOnce, Entitlement } from '../helpers/assertions';
-import { chainProvider, freshWallet } from '../helpers/chain';
-import { freePort } from '../helpers/process';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startDevchain } = require('../../scripts/devchain-lib');
+import { freshWallet } from '../helpers/chain';
+import { onPrivateChain, PrivateChain, startPrivateChain } from '../helpers/private-chain';
 
 /**
  * Issue 3, acceptance 7: a reorg made with the dev chain's evm_snapshot/evm_revert after the payouts were
@@ -20,22 +14,17 @@ describe('pays once across a reorg before confirmation depth', () => {
   let world: World;
   let app: TestApp;
   let provider: JsonRpcProvider;
-  let chain: { rpcUrl: string; stop(): Promise<void> };
-  let dir: string;
+  let chain: PrivateChain;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'payrail-reorg-'));
-    chain = await startDevchain({ port: await freePort(), blockMs: 500, file: join(dir, 'devchain.json'), log: () => undefined });
-    const base = newWorld();
-    world = { ...base, rpcUrl: chain.rpcUrl, env: { ...base.env, CHAIN_RPC_URL: chain.rpcUrl, DEVCHAIN_FILE: join(dir, 'devchain.json') } };
+    chain = await startPrivateChain();
+    provider = chain.provider;
+    world = onPrivateChain(newWorld(), chain);
     app = await bootApp(world, { CONFIRMATIONS: '6', CONFIRM_POLL_MS: '200' });
-    provider = chainProvider(world);
   });
   afterAll(async () => {
     await app?.close();
-    provider?.destroy();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('re-sends the reorged-out transactions and settles each claim once', async () => {

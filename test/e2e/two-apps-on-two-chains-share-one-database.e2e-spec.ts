@@ -1,13 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { JsonRpcProvider, Network } from 'ethers';
+import { JsonRpcProvider } from 'ethers';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
-import { freePort } from '../helpers/process';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startDevchain } = require('../../scripts/devchain-lib');
+import { onPrivateChain, PrivateChain, startPrivateChain } from '../helpers/private-chain';
 
 /**
  * Issue 11, finding 2: two deployments on two chains share one database (same treasury key on both). Each
@@ -22,30 +16,22 @@ describe('two apps on two chains share one database', () => {
   let remote: TestApp;
   let provider: JsonRpcProvider;
   let remoteProvider: JsonRpcProvider;
-  let chain: { rpcUrl: string; stop(): Promise<void> };
-  let dir: string;
+  let chain: PrivateChain;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'payrail-two-chains-'));
-    chain = await startDevchain({ port: await freePort(), blockMs: 500, chainId: 1337, file: join(dir, 'devchain.json'), log: () => undefined });
+    chain = await startPrivateChain({ chainId: 1337 });
+    remoteProvider = chain.provider;
     world = newWorld();
     local = await bootApp(world);
-    remote = await bootApp(world, {
-      CHAIN_RPC_URL: chain.rpcUrl,
-      CHAIN_ID: '1337',
-      DEVCHAIN_FILE: join(dir, 'devchain.json'),
-      QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}r`,
-    });
+    // the same database and treasury key, another chain (and its own queues)
+    remote = await bootApp(onPrivateChain(world, chain), { QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}r` });
     provider = chainProvider(world);
-    remoteProvider = new JsonRpcProvider(chain.rpcUrl, 1337, { staticNetwork: Network.from(1337), cacheTimeout: -1 });
   });
   afterAll(async () => {
     await local?.close();
     await remote?.close();
     provider?.destroy();
-    remoteProvider?.destroy();
     await chain?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function pay(app: TestApp, n: number, tag: string): Promise<{ id: string; wallet: string }[]> {
