@@ -333,6 +333,7 @@ const HEADERS = ['configuration', 'claims', 'seconds', 'claims/s', '÷ raw', 'p5
 function notes(result) {
   const lines = [];
   const { raw } = result;
+  lines.push(`raw chain: the node accepted the ${raw.txs} transfers in ${num(raw.sendSeconds, 2)} s; all mined ${num(raw.seconds, 2)} s after the first send, over ${raw.blocks} block(s)`);
   if (raw.gasCeilingPerSec) lines.push(`gas ceiling: block gas limit ${num(raw.blockGasLimit)} ÷ ${num(raw.gasPerTransfer)} gas ÷ ${result.settings.blockMs / 1000} s = ${num(raw.gasCeilingPerSec)} transfers/s`);
   for (const c of result.configs.filter((x) => x.rpc)) {
     const by = Object.entries(c.rpc.byMethodPerClaim).map(([m, k]) => `${m} ${num(k, 2)}`).join(', ');

@@ -54,8 +54,10 @@ async function main() {
   console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
 }
 
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
+    interrupted = true;
     console.log(`\n${sig}: stopping everything the bench started...`);
     cleanUp().finally(() => process.exit(130));
   });
@@ -64,6 +66,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 main().then(
   () => cleanUp().then(() => process.exit(0)),
   (err) => {
+    if (interrupted) return; // a scenario failing because its processes are being stopped: the signal handler exits
     console.error(`bench failed: ${err && err.stack ? err.stack : err}`);
     cleanUp().finally(() => process.exit(1));
   },
