@@ -182,12 +182,10 @@ async function run({ log, cleanup }) {
   log(`dev chain on ${chain.rpcUrl}`);
 
   const basePort = await freePort();
-  const bare = await startChild('bare fastify', [path.join(__dirname, 'bare-fastify.js')], { PATH: process.env.PATH, PORT: String(basePort) }, /listening on/);
-  cleanup(bare.stop);
+  const bare = await startChild('bare fastify', [path.join(__dirname, 'bare-fastify.js')], { PATH: process.env.PATH, PORT: String(basePort) }, /listening on/, { cleanup });
 
   const appPort = await freePort();
-  const app = await startApp(appEnv({ port: appPort, store, chain, role: 'api' }));
-  cleanup(app.stop);
+  const app = await startApp(appEnv({ port: appPort, store, chain, role: 'api' }), { cleanup });
   const appUrl = `http://127.0.0.1:${appPort}`;
   const bareUrl = `http://127.0.0.1:${basePort}`;
   log(`app on ${appUrl} (ROLE=api), baseline on ${bareUrl}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);

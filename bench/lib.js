@@ -17,8 +17,11 @@ const ADMIN_TOKEN = 'bench-admin-token';
 const DB_BASE = process.env.BENCH_DATABASE_BASE || 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
-/** Spawns a child and resolves once its output matches `ready`; `stop()` ends it (SIGTERM, then SIGKILL). */
-async function startChild(name, args, env, ready, timeoutMs = 120_000) {
+/**
+ * Spawns a child and resolves once its output matches `ready`; `stop()` ends it (SIGTERM, then SIGKILL).
+ * `cleanup` (the runner's registry) gets `stop` at spawn, so a child still booting is stopped too.
+ */
+async function startChild(name, args, env, ready, { timeoutMs = 120_000, cleanup } = {}) {
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -31,6 +34,7 @@ async function startChild(name, args, env, ready, timeoutMs = 120_000) {
     await exited;
     clearTimeout(t);
   };
+  if (cleanup) cleanup(stop);
   const deadline = Date.now() + timeoutMs;
   while (!ready.test(out)) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -115,10 +119,10 @@ function appEnv({ port, store, chain, rpcUrl, role, extra = {} }) {
   };
 }
 
-/** Starts the app (src/main.ts through ts-node) with `env`; BENCH_APP_NODE_ARGS adds node flags (e.g. --cpu-prof). */
-function startApp(env, name = 'payrail') {
+/** Starts the app (src/main.ts through ts-node) with `env`, its stop registered with `cleanup`; BENCH_APP_NODE_ARGS adds node flags (e.g. --cpu-prof). */
+function startApp(env, { name = 'payrail', cleanup } = {}) {
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS || '').split(' ').filter(Boolean);
-  return startChild(name, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], env, /listening on/);
+  return startChild(name, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], env, /listening on/, { cleanup });
 }
 
 module.exports = { root, API_SECRET, ADMIN_TOKEN, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp };

@@ -176,14 +176,13 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
   const port = await freePort();
   let app;
   try {
-    app = await startApp(appEnv({ port, store, chain, rpcUrl: relay?.url, role: 'all', extra }), `payrail (${cfg.key})`);
+    app = await startApp(appEnv({ port, store, chain, rpcUrl: relay?.url, role: 'all', extra }), { name: `payrail (${cfg.key})`, cleanup });
   } catch (err) {
     // a ConfigError ends boot with one line "payrail: KEY: why" (src/main.ts)
     const configError = (err.output || '').split('\n').find((l) => /^payrail: (BATCH_MAX|TREASURY_PRIVATE_KEYS?)\b/.test(l));
     if (configError) return { ...cfg, available: false, why: configError.trim() };
     throw err;
   }
-  cleanup(app.stop);
   const { Client } = require('pg');
   const db = new Client({ connectionString: store.databaseUrl });
   await db.connect();
@@ -238,8 +237,7 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
 
   const done = (await db.query(`SELECT id, (extract(epoch FROM processed_at) * 1000)::float8 AS at FROM claims WHERE status = 'completed'`)).rows;
   const latencies = done.map((r) => (r.at - postedAt.get(r.id)) / 1000).sort((a, b) => a - b);
-  const lastCompleted = Math.max(...done.map((r) => r.at));
-  const seconds = (lastCompleted - firstPost) / 1000;
+  const seconds = done.length ? (Math.max(...done.map((r) => r.at)) - firstPost) / 1000 : null; // none completed: no rate
   const gas = (
     await db.query(
       `SELECT count(*)::int AS payouts, coalesce(sum(gas_used), 0)::float8 AS gas, coalesce(sum(cardinality(claim_ids)), 0)::int AS claims,
@@ -262,7 +260,7 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
     failed: settled.failed,
     timedOut,
     seconds,
-    perSec: timedOut ? null : settled.completed / seconds,
+    perSec: timedOut || !seconds ? null : settled.completed / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     // all the gas the mined payouts burnt (a reverted one too) over the claims completed
