@@ -10,46 +10,16 @@
  * process; stops all of them and drops the database at the end. Rate limits are raised so the bench
  * measures throughput, not the limiter (the limiter still runs and still calls Redis on every request).
  */
-const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const os = require('node:os');
-const path = require('node:path');
 const fs = require('node:fs');
-const { freePort } = require('../scripts/devchain-lib');
+const path = require('node:path');
+const { API_SECRET, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp } = require('./lib');
+const { percentile, median } = require('./format');
 
-const root = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION || 5);
 const WARMUP = Number(process.env.BENCH_WARMUP || 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 6);
-const API_SECRET = 'bench-client-secret';
-
-
-/** Spawns a child and resolves once its output matches `ready`; `stop()` ends it (SIGTERM, then SIGKILL). */
-async function startChild(name, args, env, ready, timeoutMs = 120_000) {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal || code)));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(t);
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (!ready.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready:\n${out.slice(-2000)}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`${name} not ready after ${timeoutMs} ms:\n${out.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, stop, output: () => out };
-}
 
 /** autocannon, plus every 2xx response time at full precision (its own histogram keeps whole milliseconds). */
 function cannon(opts) {
@@ -114,17 +84,6 @@ async function pacedLoad({ url, connections, duration, rate, build }) {
     result: { requests: { total: counts.total }, '2xx': counts.ok, non2xx: counts.non2xx, errors: counts.errors, timeouts: 0, duration: elapsed },
     times,
   };
-}
-
-function percentile(sorted, p) {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function wallets(n) {
-  const out = [];
-  for (let i = 0; i < n; i++) out.push('0x' + randomBytes(20).toString('hex'));
-  return out;
 }
 
 /** CPU time (ms) a process has used, from /proc (Linux; null elsewhere). */
@@ -217,63 +176,16 @@ async function measure(label, url, { path: p, auth, keys, duration, connections 
 
 /** `cleanup(fn)` registers what to undo; the runner calls them all (last first) on success, failure or Ctrl-C. */
 async function run({ log, cleanup }) {
-  const runId = randomBytes(3).toString('hex');
-  const dbBase = process.env.BENCH_DATABASE_BASE || 'postgres://postgres@127.0.0.1:5432';
-  const dbName = `payrail_bench_${runId}`;
-  const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
-  const prefix = `bench${runId}`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `payrail-bench-${runId}-`));
-  cleanup(async () => fs.rmSync(dir, { recursive: true, force: true }));
-  cleanup(async () => {
-    // the bench's database and Redis keys go with it (runs after the app has stopped)
-    const { Client } = require('pg');
-    const c = new Client({ connectionString: `${dbBase}/postgres` });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).finally(() => c.end());
-    const IORedis = require('ioredis');
-    const r = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.del(...keys);
-    } while (cursor !== '0');
-    r.disconnect();
-  });
-
-  const { startDevchain } = require(path.join(root, 'scripts', 'devchain-lib'));
-  const chainPort = await freePort();
-  const chain = await startDevchain({ port: chainPort, blockMs: 1000, file: path.join(dir, 'devchain.json'), log: () => undefined });
-  cleanup(() => chain.stop());
+  const store = scratchStore('api');
+  cleanup(store.cleanup); // the bench's database and Redis keys go with it (runs after the app has stopped)
+  const chain = await startBenchChain({ cleanup, blockMs: 1000 });
   log(`dev chain on ${chain.rpcUrl}`);
 
   const basePort = await freePort();
-  const bare = await startChild('bare fastify', [path.join(__dirname, 'bare-fastify.js')], { PATH: process.env.PATH, PORT: String(basePort) }, /listening on/);
-  cleanup(bare.stop);
+  const bare = await startChild('bare fastify', [path.join(__dirname, 'bare-fastify.js')], { PATH: process.env.PATH, PORT: String(basePort) }, /listening on/, { cleanup });
 
   const appPort = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME || '/tmp',
-    NODE_ENV: 'production',
-    ROLE: 'api',
-    PORT: String(appPort),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `${dbBase}/${dbName}`,
-    REDIS_URL: redisUrl,
-    CHAIN_RPC_URL: chain.rpcUrl,
-    DEVCHAIN_FILE: path.join(dir, 'devchain.json'),
-    QUEUE_PREFIX: prefix,
-    API_KEYS: `bench:${API_SECRET}`,
-    ADMIN_TOKEN: 'bench-admin-token',
-    LOG_LEVEL: 'warn',
-    RL_PER_MIN_IP: '1000000000',
-    RL_CLAIMS_PER_HOUR_WALLET: '1000000000',
-  };
-  // BENCH_APP_NODE_ARGS: extra node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it
-  const appNodeArgs = (process.env.BENCH_APP_NODE_ARGS || '').split(' ').filter(Boolean);
-  const app = await startChild('payrail', [...appNodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], env, /listening on/);
-  cleanup(app.stop);
+  const app = await startApp(appEnv({ port: appPort, store, chain, role: 'api' }), { cleanup });
   const appUrl = `http://127.0.0.1:${appPort}`;
   const bareUrl = `http://127.0.0.1:${basePort}`;
   log(`app on ${appUrl} (ROLE=api), baseline on ${bareUrl}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
@@ -348,11 +260,6 @@ function describeLoad(load) {
   return `${conns} in flight`;
 }
 
-const median = (xs) => {
-  const a = [...xs].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
-};
 const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 /**

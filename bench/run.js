@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const SCENARIOS = { api: () => require('./api') };
+const SCENARIOS = { api: () => require('./api'), payouts: () => require('./payouts') };
 
 const cleanups = [];
 let cleaning = null;
@@ -24,6 +24,8 @@ async function main() {
   const names = wanted.length ? wanted : Object.keys(SCENARIOS);
   for (const n of names) if (!SCENARIOS[n]) throw new Error(`unknown scenario "${n}" (known: ${Object.keys(SCENARIOS).join(', ')})`);
   const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const dir = path.join(__dirname, 'results');
   const results = {};
   for (const name of names) {
     const scenario = SCENARIOS[name]();
@@ -32,6 +34,13 @@ async function main() {
     await cleanUp();
     cleaning = null;
     console.log('\n' + scenario.table(results[name]));
+    // scenarios with more to show (a markdown table, a chart) write <name>-<timestamp><suffix> beside the JSON
+    for (const [suffix, content] of Object.entries(scenario.files ? scenario.files(results[name]) : {})) {
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name}-${stamp}${suffix}`);
+      fs.writeFileSync(file, content);
+      console.log(`written to ${path.relative(process.cwd(), file)}`);
+    }
   }
   const out = {
     startedAt: startedAt.toISOString(),
@@ -39,15 +48,16 @@ async function main() {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     results,
   };
-  const dir = path.join(__dirname, 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.join(dir, `${stamp}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(`\nresults written to ${path.relative(process.cwd(), file)}`);
 }
 
+let interrupted = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
+    interrupted = true;
     console.log(`\n${sig}: stopping everything the bench started...`);
     cleanUp().finally(() => process.exit(130));
   });
@@ -56,6 +66,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 main().then(
   () => cleanUp().then(() => process.exit(0)),
   (err) => {
+    if (interrupted) return; // a scenario failing because its processes are being stopped: the signal handler exits
     console.error(`bench failed: ${err && err.stack ? err.stack : err}`);
     cleanUp().finally(() => process.exit(1));
   },
