@@ -20,6 +20,7 @@ import {
   decodeBatchRevert,
   encodeNativeBatch,
   encodeTokenBatch,
+  readBatchReceipt,
   revertDataOf,
 } from '../../src/platform/chain/batch-payout';
 
@@ -100,6 +101,8 @@ describe('BatchPayout: gas per fresh recipient, balances, all-or-nothing reverts
       BigInt(lines.length),
       batchTotal(lines),
     ]);
+    // the app's reading of the same receipt
+    expect(readBatchReceipt(r.logs, batchAddress)).toEqual({ payer: payer.address, token: usdc.target, lines: lines.length, total: batchTotal(lines), transfers: lines });
   }
 
   it('approves once, then pays 100 fresh wallets in one call for <= 27,000 gas each, pulling exactly the total', async () => {
@@ -164,6 +167,7 @@ describe('BatchPayout: gas per fresh recipient, balances, all-or-nothing reverts
     const r = await send(data, 0n, 2_000_000n);
     expect(r.status).toBe(0);
     expect(r.logs).toHaveLength(0);
+    expect(readBatchReceipt(r.logs, batchAddress)).toBeNull();
     expect(await inChunks(lines, 10, (l) => balanceOf(l.to))).toEqual(lines.map(() => 0n));
     expect(await balanceOf(payer.address)).toBe(before);
     expect(await balanceOf(batchAddress)).toBe(0n);

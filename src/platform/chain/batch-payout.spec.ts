@@ -9,6 +9,7 @@ import {
   encodeNativeBatch,
   encodeTokenBatch,
   packLine,
+  readBatchReceipt,
   revertDataOf,
   unpackLine,
 } from './batch-payout';
@@ -96,5 +97,32 @@ describe('batch-payout helper', () => {
     expect(revertDataOf({ code: 'CALL_EXCEPTION', data })).toBe(data);
     expect(revertDataOf({ info: { error: { code: 3, data } } })).toBe(data);
     expect(revertDataOf(new Error('no data'))).toBeNull();
+  });
+
+  it('reads what a mined batch paid from its receipt logs: the summary and the token transfers out of the contract', () => {
+    const batch = Wallet.createRandom().address;
+    const token = Wallet.createRandom().address;
+    const payer = Wallet.createRandom().address;
+    const erc20 = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
+    const log = (address: string, iface: Interface, name: string, args: unknown[]) => ({ address, ...iface.encodeEventLog(name, args) });
+    const logs = [
+      log(token, erc20, 'Transfer', [payer, batch, 12n]), // the pull
+      log(token, erc20, 'Transfer', [batch, a, 5n]),
+      log(token, erc20, 'Transfer', [batch, b, 7n]),
+      log(Wallet.createRandom().address, erc20, 'Transfer', [batch, a, 99n]), // another token: not this batch's
+      log(batch, batchPayoutInterface, 'BatchPaid', [payer, token, 2n, 12n]),
+    ];
+    expect(readBatchReceipt(logs, batch)).toEqual({
+      payer,
+      token,
+      lines: 2,
+      total: 12n,
+      transfers: [
+        { to: a, amount: 5n },
+        { to: b, amount: 7n },
+      ],
+    });
+    expect(readBatchReceipt(logs.slice(0, 3), batch)).toBeNull(); // no summary: not a (successful) batch
+    expect(readBatchReceipt(logs, token)).toBeNull(); // the summary must come from the batch contract
   });
 });

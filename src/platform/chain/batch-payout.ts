@@ -25,6 +25,8 @@ export const BATCH_PAYOUT_ABI = [
 
 export const batchPayoutInterface = new Interface(BATCH_PAYOUT_ABI);
 
+const erc20TransferEvent = new Interface(['event Transfer(address indexed from, address indexed to, uint256 value)']);
+
 /** The largest amount one line can carry (96 bits). */
 export const MAX_LINE_AMOUNT = (1n << 96n) - 1n;
 
@@ -144,4 +146,47 @@ export function revertDataOf(err: unknown): string | null {
     return null;
   };
   return visit(err, 0);
+}
+
+/** The fields of a receipt log this module reads (ethers' Log and a raw JSON-RPC log both have them). */
+export interface ReceiptLog {
+  address: string;
+  topics: readonly string[];
+  data: string;
+}
+
+export interface BatchReceipt {
+  payer: string;
+  /** address(0) for the native coin */
+  token: string;
+  /** BatchPaid's line count and total */
+  lines: number;
+  total: bigint;
+  /**
+   * ERC-20 batches: every Transfer(batch, to, amount) the token logged, in line order (the native coin logs
+   * none: each line is a call, visible in traces only).
+   */
+  transfers: BatchLine[];
+}
+
+/**
+ * What a mined batch did, from its receipt's logs: the BatchPaid summary emitted by `batchAddress` and the
+ * token's Transfer logs out of it. null when the receipt holds no BatchPaid from that address (a reverted
+ * batch has no logs at all). The app checks `transfers` against the lines it encoded.
+ */
+export function readBatchReceipt(logs: readonly ReceiptLog[], batchAddress: string): BatchReceipt | null {
+  const batch = getAddress(batchAddress);
+  const paidTopic = batchPayoutInterface.getEvent('BatchPaid')!.topicHash;
+  const summary = logs.find((l) => getAddress(l.address) === batch && l.topics[0] === paidTopic);
+  if (!summary) return null;
+  const ev = batchPayoutInterface.parseLog({ topics: [...summary.topics], data: summary.data })!;
+  const token = getAddress(ev.args.token as string);
+  const transferTopic = erc20TransferEvent.getEvent('Transfer')!.topicHash;
+  const transfers: BatchLine[] = [];
+  for (const l of logs) {
+    if (getAddress(l.address) !== token || l.topics[0] !== transferTopic || l.topics.length !== 3) continue;
+    const t = erc20TransferEvent.parseLog({ topics: [...l.topics], data: l.data })!;
+    if (getAddress(t.args.from as string) === batch) transfers.push({ to: getAddress(t.args.to as string), amount: t.args.value as bigint });
+  }
+  return { payer: getAddress(ev.args.payer as string), token, lines: Number(ev.args.lines as bigint), total: ev.args.total as bigint, transfers };
 }
