@@ -156,15 +156,17 @@ function solcInput() {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: EVM_VERSION,
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
     },
   };
 }
 
 /**
  * Compiles contracts/USDC.sol and contracts/BatchPayout.sol with solc-js (optimizer on).
- * Cached in node_modules/.cache/payrail-contracts/<sha256(sources + settings + solc version)>.json.
- * @returns {{USDC: {abi: any[], bytecode: string}, BatchPayout: {abi: any[], bytecode: string}}}
+ * Cached in node_modules/.cache/payrail-contracts/<sha256(sources + settings + solc version)>.json: any edit
+ * of a .sol file changes the key, so a stale artifact is never served.
+ * deployedBytecode is the runtime code, compared with what a running node has (probeExisting).
+ * @returns {{USDC: {abi: any[], bytecode: string, deployedBytecode: string}, BatchPayout: {abi: any[], bytecode: string, deployedBytecode: string}}}
  */
 function compileContracts() {
   const input = solcInput();
@@ -179,7 +181,8 @@ function compileContracts() {
   const cacheFile = path.join(CACHE_DIR, `${key}.json`);
 
   const cached = readJsonOrNull(cacheFile);
-  if (cached && CONTRACT_NAMES.every((n) => cached[n] && Array.isArray(cached[n].abi) && /^0x[0-9a-f]+$/i.test(cached[n].bytecode))) {
+  const isCode = (v) => typeof v === 'string' && /^0x[0-9a-f]+$/i.test(v);
+  if (cached && CONTRACT_NAMES.every((n) => cached[n] && Array.isArray(cached[n].abi) && isCode(cached[n].bytecode) && isCode(cached[n].deployedBytecode))) {
     return cached;
   }
 
@@ -195,7 +198,7 @@ function compileContracts() {
     if (!c || !c.evm || !c.evm.bytecode || !c.evm.bytecode.object) {
       throw new Error(`Solidity compilation produced no bytecode for ${name}`);
     }
-    result[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` };
+    result[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` };
   }
   writeFileAtomic(cacheFile, JSON.stringify(result));
   return result;
@@ -281,11 +284,20 @@ async function probeExisting({ host, port, file, blockMs, chainId: wanted }) {
   // The file may be missing or point elsewhere: our deployment addresses are deterministic anyway.
   candidates.push({ ...deterministicAddresses(treasury), fromFile: false });
 
+  let outdated = false;
   for (const c of candidates) {
     try {
       if (!(await hasCode(rpcUrl, c.usdc)) || !(await hasCode(rpcUrl, c.batchPayout))) continue;
       const decimals = Number(BigInt(await rpc(rpcUrl, 'eth_call', [{ to: c.usdc, data: '0x313ce567' }, 'latest'])));
       if (decimals !== USDC_DECIMALS) continue;
+      // A node started before contracts/*.sol changed runs the old code at the same addresses: reusing it
+      // would test (or pay through) contracts that are not the ones in the repo.
+      const artifacts = compileContracts();
+      const [usdcCode, batchCode] = await Promise.all([c.usdc, c.batchPayout].map((a) => rpc(rpcUrl, 'eth_getCode', [a, 'latest'])));
+      if (usdcCode.toLowerCase() !== artifacts.USDC.deployedBytecode.toLowerCase() || batchCode.toLowerCase() !== artifacts.BatchPayout.deployedBytecode.toLowerCase()) {
+        outdated = true;
+        continue;
+      }
       const sameNode = c.fromFile && existing.rpcUrl === rpcUrl && Number.isInteger(existing.blockMs);
       const info = buildInfo({ rpcUrl, chainId, usdc: c.usdc, batchPayout: c.batchPayout, treasury, blockMs: sameNode ? existing.blockMs : blockMs });
       return { state: 'reusable', info };
@@ -293,6 +305,7 @@ async function probeExisting({ host, port, file, blockMs, chainId: wanted }) {
       /* try next candidate */
     }
   }
+  if (outdated) return { state: 'occupied', reason: `it runs an older build of the Payrail contracts (contracts/*.sol changed since it started): stop it and start again` };
   return { state: 'occupied', reason: `it is a chainId ${chainId} node without the Payrail contracts (not started by this script, or restarted)` };
 }
 

@@ -8,6 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Contract, JsonRpcProvider, TransactionReceipt, Wallet, getAddress, getCreateAddress, parseEther, parseUnits } from 'ethers';
 
+import { batchTotal, decodeBatchRevert, encodeNativeBatch, encodeTokenBatch, revertDataOf } from '../../src/platform/chain/batch-payout';
+
 const lib: any = require('../../scripts/devchain-lib');
 
 jest.setTimeout(60_000);
@@ -117,47 +119,52 @@ describe('devchain (hardhat node, interval mining)', () => {
     expect(await usdc.balanceOf(to)).toBe(amount);
   });
 
-  it('BatchPayout.payout moves exact token amounts to 3 fresh wallets after approve', async () => {
+  it('BatchPayout.payout pulls the total once and pays exact token amounts to 3 fresh wallets after approve', async () => {
     const payer = wallet(2);
-    const recipients = [0, 1, 2].map(() => Wallet.createRandom().address);
-    const amounts = [parseUnits('1.000001', 6), parseUnits('250', 6), 7n];
-    const total = amounts.reduce((a, b) => a + b, 0n);
+    const lines = [parseUnits('1.000001', 6), parseUnits('250', 6), 7n].map((amount) => ({ to: Wallet.createRandom().address, amount }));
+    const total = batchTotal(lines);
     const before = await usdc.balanceOf(payer.address);
+    const data = encodeTokenBatch(String(usdc.target), lines);
 
-    // Without allowance the whole batch reverts (nothing is paid).
-    await expect((batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts)).rejects.toThrow();
+    // Without allowance the whole batch reverts (nothing is paid): the pull fails, no line is at fault.
+    const noAllowance = await provider.call({ from: payer.address, to: batch.target, data }).then(
+      () => null,
+      (e: unknown) => decodeBatchRevert(revertDataOf(e)),
+    );
+    expect(noAllowance).toEqual({ kind: 'pull', reason: 'USDC: insufficient allowance' });
 
     const approveTx = await (usdc.connect(payer) as Contract).approve(batch.target, total);
     await waitReceipt(provider, approveTx.hash);
-    const tx = await (batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts);
+    const tx = await payer.sendTransaction({ to: batch.target, data });
     const receipt = await waitReceipt(provider, tx.hash);
 
-    for (let i = 0; i < 3; i++) expect(await usdc.balanceOf(recipients[i])).toBe(amounts[i]);
+    for (const l of lines) expect(await usdc.balanceOf(l.to)).toBe(l.amount);
     expect(await usdc.balanceOf(payer.address)).toBe(before - total);
+    expect(await usdc.balanceOf(batch.target)).toBe(0n);
     expect(await usdc.allowance(payer.address, batch.target)).toBe(0n);
-    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'Paid');
-    expect(paid.map((e) => [e!.args.token, e!.args.to, e!.args.amount])).toEqual(recipients.map((r, i) => [usdc.target, r, amounts[i]]));
-
-    // Length mismatch reverts.
-    await expect((batch.connect(payer) as Contract).payout(usdc.target, recipients, amounts.slice(0, 2))).rejects.toThrow();
+    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'BatchPaid');
+    expect(paid.map((e) => [e!.args.payer, e!.args.token, e!.args.lines, e!.args.total])).toEqual([[payer.address, usdc.target, 3n, total]]);
+    const transfers = receipt.logs.map((l) => usdc.interface.parseLog(l)).filter((e) => e?.name === 'Transfer');
+    expect(transfers.map((e) => [e!.args.from, e!.args.to, e!.args.value])).toEqual([
+      [payer.address, batch.target, total],
+      ...lines.map((l) => [batch.target, l.to, l.amount]),
+    ]);
   });
 
   it('BatchPayout.payoutNative moves exact ETH amounts to 3 fresh wallets', async () => {
     const payer = wallet(3);
-    const recipients = [0, 1, 2].map(() => Wallet.createRandom().address);
-    const amounts = [parseEther('0.1'), parseEther('1.5'), 1n];
-    const total = amounts.reduce((a, b) => a + b, 0n);
+    const lines = [parseEther('0.1'), parseEther('1.5'), 1n].map((amount) => ({ to: Wallet.createRandom().address, amount }));
+    const { data, value } = encodeNativeBatch(lines);
 
     // msg.value must equal the sum.
-    await expect((batch.connect(payer) as Contract).payoutNative(recipients, amounts, { value: total - 1n })).rejects.toThrow();
+    await expect(payer.sendTransaction({ to: batch.target, data, value: value - 1n })).rejects.toThrow();
 
-    const tx = await (batch.connect(payer) as Contract).payoutNative(recipients, amounts, { value: total });
+    const tx = await payer.sendTransaction({ to: batch.target, data, value });
     const receipt = await waitReceipt(provider, tx.hash);
-    for (let i = 0; i < 3; i++) expect(await provider.getBalance(recipients[i])).toBe(amounts[i]);
+    for (const l of lines) expect(await provider.getBalance(l.to)).toBe(l.amount);
     expect(await provider.getBalance(batch.target)).toBe(0n);
-    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'Paid');
-    expect(paid).toHaveLength(3);
-    expect(paid.every((e) => e!.args.token === '0x0000000000000000000000000000000000000000')).toBe(true);
+    const paid = receipt.logs.map((l) => batch.interface.parseLog(l)).filter((e) => e?.name === 'BatchPaid');
+    expect(paid.map((e) => [e!.args.token, e!.args.lines, e!.args.total])).toEqual([['0x0000000000000000000000000000000000000000', 3n, value]]);
   });
 
   it('reuses the running node on a second start (same addresses, nothing started)', async () => {
@@ -168,6 +175,20 @@ describe('devchain (hardhat node, interval mining)', () => {
     await second.stop(); // no-op for a reused chain
     expect(await lib.isPortOpen('127.0.0.1', port)).toBe(true);
     expect(await provider.send('eth_chainId', [])).toBe('0x7a69');
+  });
+
+  it('refuses to reuse a node whose contracts are an older build (its code differs from contracts/*.sol)', async () => {
+    const artifacts = lib.compileContracts();
+    expect(await provider.getCode(dc.info.batchPayout)).toBe(artifacts.BatchPayout.deployedBytecode);
+    await provider.send('hardhat_setCode', [dc.info.batchPayout, '0x600160005260206000f3']); // other code, same address
+    try {
+      await expect(lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file, log: () => undefined })).rejects.toThrow(
+        /older build of the Payrail contracts/,
+      );
+    } finally {
+      await provider.send('hardhat_setCode', [dc.info.batchPayout, artifacts.BatchPayout.deployedBytecode]);
+    }
+    expect((await lib.startDevchain({ host: '127.0.0.1', port, blockMs: BLOCK_MS, file, log: () => undefined })).reused).toBe(true);
   });
 
   it('stop() kills the node and closes the port', async () => {
