@@ -16,7 +16,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcceptsSignedRequests, Principal, UnauthorizedError } from '../../../platform/auth/auth.guard';
+import { AcceptsSignedRequests, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ValidationError } from '../../../platform/errors/domain-error';
 import { uuidOr404 } from '../../../platform/http/ids';
@@ -47,6 +47,7 @@ export class ClaimsController {
   ) {}
 
   @Post()
+  @RequiresScope('claims:write')
   @AcceptsSignedRequests()
   @RunsBeforeKeyClaimed() // CreateClaim and CreateSignedClaim commit through IdempotencyGate
   @UseGuards(SignedClaimGuard, RateLimitGuard) // after auth: verify a signed claim, then count the wallet's budget
@@ -115,36 +116,41 @@ export class ClaimsController {
   }
 
   @Get()
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: 'List claims, newest first, with cursor pagination' })
   @ApiOkResponse({ type: ClaimPageDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'a query parameter is invalid (e.g. a malformed cursor)' })
-  list(@Query() q: ListClaimsDto) {
-    return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor));
+  list(@Query() q: ListClaimsDto, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor, ownerFilter(who)));
   }
 
   @Get(':id')
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: 'Get a claim' })
   @ApiOkResponse({ type: ClaimDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  get(@Param('id') id: string) {
-    return this.queries.execute(new GetClaimQuery(claimId(id)));
+  get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetClaimQuery(claimId(id), ownerFilter(who)));
   }
 
   @Get(':id/events')
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: "The claim's audit trail, oldest first" })
   @ApiOkResponse({ type: [ClaimEventDto] })
   @ApiNotFoundResponse({ type: ProblemDto })
-  events(@Param('id') id: string) {
-    return this.queries.execute(new GetClaimEventsQuery(claimId(id)));
+  events(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetClaimEventsQuery(claimId(id), ownerFilter(who)));
   }
 
   @Post(':id/cancel')
+  @RequiresScope('claims:cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a pending claim (reverses its ledger entry)' })
   @ApiOkResponse({ type: ClaimDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'the claim is not pending' })
   cancel(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    return this.commands.execute(new CancelClaimCommand(claimId(id), `api:${who.name}`));
+    const actor = who.kind === 'admin' ? 'admin' : `api:${who.name}`;
+    return this.commands.execute(new CancelClaimCommand(claimId(id), actor, ownerFilter(who)));
   }
 }
