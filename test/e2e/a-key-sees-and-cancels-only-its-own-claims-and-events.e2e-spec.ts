@@ -54,6 +54,13 @@ describe('claims: a key sees and cancels only its own; scopes', () => {
     expect(a.body.client).toBe('alice');
     const b = await http(app, 'POST', '/v1/claims', claimBody(`own:b:${Date.now()}`), { auth: KEYS.bob });
     expect(b.status).toBe(201);
+    // the same entitlement from another key: 409, without A's claim; from A: 200 with it
+    const { wallet, token, amount, reason } = a.body;
+    const again = await http(app, 'POST', '/v1/claims', { wallet, token, amount, reason }, { auth: KEYS.bob });
+    expectProblem(again, 409, 'CLAIM.CLAIMED_BY_ANOTHER_CLIENT');
+    expect(JSON.stringify(again.body)).not.toContain(a.body.id);
+    const mine = await http(app, 'POST', '/v1/claims', { wallet, token, amount, reason }, { auth: KEYS.alice });
+    expect([mine.status, mine.body.id]).toEqual([200, a.body.id]);
 
     expectProblem(await http(app, 'GET', `/v1/claims/${a.body.id}`, undefined, { auth: KEYS.bob }), 404, 'CLAIM.NOT_FOUND');
     expectProblem(await http(app, 'GET', `/v1/claims/${a.body.id}/events`, undefined, { auth: KEYS.bob }), 404, 'CLAIM.NOT_FOUND');

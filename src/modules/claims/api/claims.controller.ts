@@ -25,7 +25,7 @@ import { RateLimitGuard } from '../../../platform/rate-limit/rate-limit.guard';
 import { CancelClaimCommand } from '../commands/cancel-claim/cancel-claim.command';
 import { CreateClaimCommand } from '../commands/create-claim/create-claim.command';
 import { CreateSignedClaimCommand } from '../commands/create-signed-claim/create-signed-claim.command';
-import { ClaimNotFoundError } from '../domain/claim.errors';
+import { ClaimNotFoundError, EntitlementClaimedByAnotherClientError } from '../domain/claim.errors';
 import { GetClaimEventsQuery } from '../queries/get-claim-events/get-claim-events.query';
 import { GetClaimQuery } from '../queries/get-claim/get-claim.query';
 import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
@@ -87,7 +87,11 @@ export class ClaimsController {
     },
   })
   @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
-  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey)' })
+  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey) and this key created it' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'the entitlement (same idempoKey) already has a claim created by another client (CLAIM.CLAIMED_BY_ANOTHER_CLIENT; its id is not shown)',
+  })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed (a reserved `cycle:` reason included); `errors` names each field' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
@@ -110,6 +114,11 @@ export class ClaimsController {
       result = await this.commands.execute(
         new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, `api:${who.name}`),
       );
+    }
+    // the same entitlement again answers the existing claim only to its owner (or an admin): another key must
+    // not learn its id or state, nor that a voucher already paid it
+    if (!result.created && who.kind === 'client' && result.claim.client !== who.name && result.claim.client !== 'signed') {
+      throw new EntitlementClaimedByAnotherClientError();
     }
     void reply.status(result.created ? 201 : 200);
     return result.claim;

@@ -39,6 +39,15 @@ function ownedBy(n: number): string {
     SELECT 1 FROM cycle_payouts cp JOIN savings_groups g ON g.id = cp.group_id WHERE cp.claim_id = claims.id AND g.created_by = $${n})))`;
 }
 
+/**
+ * The claims an API key may READ: its own, and the vouchers (`client` = `signed`): those are issued by the
+ * platform's own issuer keys and submitted without a key, so no key owns them, and the platform's backends
+ * follow them with any key. Only an admin may cancel a voucher.
+ */
+function readableBy(n: number): string {
+  return `(claims.client = 'signed' OR ${ownedBy(n)})`;
+}
+
 /** Every question and state change the domain asks of the claims table, one method each. */
 @Injectable()
 export class ClaimsRepository {
@@ -66,10 +75,14 @@ export class ClaimsRepository {
     return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1`, [id]))[0] ?? null;
   }
 
-  /** The claim if `owner` may see it (null owner: an admin, every claim); another key's claim is null, as if unknown. */
-  async findVisible(id: string, owner: string | null | undefined): Promise<ClaimEntity | null> {
+  /**
+   * The claim if `owner` may read it (`read`: its own and vouchers) or change it (`change`: its own only); null
+   * owner = an admin, every claim. Another key's claim is null, as if unknown.
+   */
+  async findVisible(id: string, owner: string | null | undefined, purpose: 'read' | 'change' = 'read'): Promise<ClaimEntity | null> {
     if (owner === null || owner === undefined) return this.findById(id);
-    return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1 AND ${ownedBy(2)}`, [id, owner]))[0] ?? null;
+    const cond = purpose === 'read' ? readableBy(2) : ownedBy(2);
+    return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1 AND ${cond}`, [id, owner]))[0] ?? null;
   }
 
   async findByPayout(payoutId: string): Promise<ClaimEntity[]> {
@@ -80,7 +93,7 @@ export class ClaimsRepository {
   async list(f: ListFilter): Promise<(ClaimEntity & { cursorAt: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (f.owner !== null && f.owner !== undefined) where.push(ownedBy(params.push(f.owner)));
+    if (f.owner !== null && f.owner !== undefined) where.push(readableBy(params.push(f.owner)));
     if (f.wallet) where.push(`wallet = $${params.push(f.wallet)}`);
     if (f.status) where.push(`status = $${params.push(f.status)}`);
     if (f.after) {

@@ -18,7 +18,7 @@ export class CancelClaimHandler implements ICommandHandler<CancelClaimCommand> {
   execute(cmd: CancelClaimCommand): Promise<ClaimView> {
     return this.txHost.withTransaction(async () => {
       // another key's claim is answered as unknown (404): a key can neither cancel nor probe what it did not create
-      if (!(await this.repo.findVisible(cmd.claimId, cmd.owner))) throw new ClaimNotFoundError(cmd.claimId);
+      if (!(await this.repo.findVisible(cmd.claimId, cmd.owner, 'change'))) throw new ClaimNotFoundError(cmd.claimId);
       const moved = await this.lifecycle.void([cmd.claimId], 'cancelled', cmd.actor, null);
       const claim = await this.repo.findById(cmd.claimId);
       if (!claim) throw new ClaimNotFoundError(cmd.claimId);
