@@ -62,7 +62,9 @@ export class ClaimsController {
       'A signature that does not recover to an issuer (the wallet\'s own, another key, a tampered field, another chainId or ' +
       'domain): 401 `SIGNED_CLAIM.UNKNOWN_ISSUER`; a malformed signature: 401 `SIGNED_CLAIM.BAD_SIGNATURE`; a past deadline: ' +
       '401 `SIGNED_CLAIM.EXPIRED`; a nonce this issuer already used (on any wallet): 401 `SIGNED_CLAIM.NONCE_USED`. ' +
-      'Reasons beginning with `cycle:` are reserved for savings-group payouts: 400 naming `reason`, on every path.',
+      'Reasons beginning with `cycle:` are reserved for savings-group payouts: 400 naming `reason`, on every path. ' +
+      'The same entitlement again: 200 with the claim for the key that created it (or an admin, or for a voucher); another ' +
+      'key gets a 409 `CLAIM.CLAIMED_BY_ANOTHER_CLIENT` without the claim.',
   })
   @ApiExtraModels(CreateClaimDto, SignedClaimDto)
   @ApiBody({
@@ -87,11 +89,11 @@ export class ClaimsController {
     },
   })
   @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
-  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey) and this key created it' })
   @ApiConflictResponse({
     type: ProblemDto,
     description: 'the entitlement (same idempoKey) already has a claim created by another client (CLAIM.CLAIMED_BY_ANOTHER_CLIENT; its id is not shown)',
   })
+  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey) and this key created it' })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed (a reserved `cycle:` reason included); `errors` names each field' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
