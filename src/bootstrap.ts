@@ -167,7 +167,8 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   }
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: false,
+    // TRUST_PROXY: whose X-Forwarded-For sets req.ip (the per-IP rate limit's client); unset = the socket's address
+    trustProxy: config.trustProxy,
     ...fastifyRequestIdOptions(),
     // the router's own errors (a path parameter over 100 characters: 414, a malformed URL: 400) as problem+json too
     frameworkErrors: (err: Error, req: FastifyRequest, reply: FastifyReply) =>

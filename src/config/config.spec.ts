@@ -2,7 +2,7 @@ import { devAccount } from '../platform/chain/dev-accounts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, rpcOrigin, tokensLine } from './config';
+import { ConfigError, loadConfig, rpcOrigin, SCOPES, tokensLine } from './config';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
@@ -90,7 +90,7 @@ describe('loadConfig', () => {
           LOG_LEVEL: 'debug',
           CHAIN_ID: '31337',
           TOKENS: `USDC:${USDC_ADDRESS}:6, DAI:0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512:18`,
-          API_KEYS: 'alpha:alpha-secret-1,beta:beta:secret:with:colons',
+          API_KEYS: 'alpha:alpha-secret-1,beta:beta:secret:with:colons-2,gamma:gamma-secret-3:claims:read+webhooks',
           TREASURY_PRIVATE_KEY: devAccount(0).privateKey,
         }),
       );
@@ -106,10 +106,17 @@ describe('loadConfig', () => {
       expect(c.tokens.DAI).toEqual({ symbol: 'DAI', address: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', decimals: 18 });
       expect(c.tokens.USDC!.decimals).toBe(6);
       expect(c.apiKeys).toEqual([
-        { name: 'alpha', secret: 'alpha-secret-1' },
-        { name: 'beta', secret: 'beta:secret:with:colons' },
+        { name: 'alpha', secret: 'alpha-secret-1', scopes: [...SCOPES] },
+        { name: 'beta', secret: 'beta:secret:with:colons-2', scopes: [...SCOPES] },
+        { name: 'gamma', secret: 'gamma-secret-3', scopes: ['claims:read', 'webhooks'] },
       ]);
       expect(c.treasuryPrivateKey).toBe(devAccount(0).privateKey);
+    });
+
+    it('TRUST_PROXY: unset = trust none; a hop count; a list of IPs and CIDRs (as Fastify trustProxy takes them)', () => {
+      expect(loadConfig(env({})).trustProxy).toBe(false);
+      expect(loadConfig(env({ TRUST_PROXY: '1' })).trustProxy).toBe(1);
+      expect(loadConfig(env({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' })).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
     });
 
     it.each(['false', '0', 'no', 'FALSE'])('OTEL_ENABLED=%s is false', (v) => {
@@ -166,6 +173,15 @@ describe('loadConfig', () => {
       ['TREASURY_PRIVATE_KEY', { TREASURY_PRIVATE_KEY: '0x1234' }],
       ['API_KEYS', { API_KEYS: 'nocolon' }],
       ['API_KEYS', { API_KEYS: 'a:short' }],
+      ['API_KEYS', { API_KEYS: 'a:long-enough-secret:claims:wirte' }],
+      ['API_KEYS', { API_KEYS: 'a:long-enough-secret:claims:read+everything' }],
+      ['API_KEYS', { API_KEYS: 'admin:long-enough-secret' }],
+      ['API_KEYS', { API_KEYS: 'signed:long-enough-secret' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+      ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+      ['TRUST_PROXY', { TRUST_PROXY: 'proxy.internal' }],
+      ['WEBHOOK_ENDPOINTS_MAX', { WEBHOOK_ENDPOINTS_MAX: '0' }],
+      ['RL_PER_MIN_KEY', { RL_PER_MIN_KEY: 'lots' }],
       ['API_KEYS', { API_KEYS: ':secret-without-name' }],
       ['API_KEYS', { API_KEYS: 'name-without-secret:' }],
       ['WEBHOOK_SECRETS', { WEBHOOK_SECRETS: 'nocolon' }],

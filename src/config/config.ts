@@ -11,6 +11,22 @@ export type Role = 'api' | 'worker' | 'all';
 export const CRASH_POINTS = ['after-nonce', 'after-persist', 'after-broadcast', 'after-mined', 'after-claim-commit'] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
+/** What an API key may do (API.md "Security rules"); a key without a scope list has them all. */
+export const SCOPES = ['claims:write', 'claims:read', 'claims:cancel', 'webhooks', 'ledger:read', 'programs'] as const;
+export type Scope = (typeof SCOPES)[number];
+/**
+ * Names that mark resources not created by an API key (a claim's `client` is `signed` for vouchers and `cycle`
+ * for savings-group payouts; `admin` is the admin principal): a key with one of them would own those resources.
+ */
+export const RESERVED_KEY_NAMES = ['admin', 'signed', 'cycle', 'anonymous'];
+
+export interface ApiKeyConfig {
+  name: string;
+  secret: string;
+  /** unset (a key built in code, e.g. the dev key) = every scope, like an entry without a scope list */
+  scopes?: Scope[];
+}
+
 export interface TokenConfig {
   symbol: string;
   /** null for the chain's native coin (ETH) */
@@ -57,7 +73,7 @@ export interface AppConfig {
   payClaimBackoffMs: number;
   /** test-only crash point (refused when NODE_ENV=production) */
   crashAt: CrashPoint | null;
-  apiKeys: { name: string; secret: string }[];
+  apiKeys: ApiKeyConfig[];
   adminToken: string | null;
   webhookSecrets: { provider: string; secret: string }[];
   /** outbound webhook attempt delays in ms: [0] before the first attempt, [k] before attempt k+1 (jittered ±10%) */
@@ -71,6 +87,15 @@ export interface AppConfig {
   webhookAllowPrivateTargets: boolean | null;
   rlClaimsPerHourWallet: number;
   rlPerMinIp: number;
+  /** requests a minute per API key (authenticated traffic is counted per key, not per IP) */
+  rlPerMinKey: number;
+  /**
+   * Fastify's `trustProxy`: false (TRUST_PROXY unset: the socket address is the client), a hop count, or the
+   * addresses/CIDRs of the proxies to trust
+   */
+  trustProxy: false | number | string[];
+  /** outbound webhook endpoints one API key may register */
+  webhookEndpointsMax: number;
   rlWebhookPerMin: number;
   idempotencyTtlHours: number;
   /** seconds after which an in-flight Idempotency-Key record (its request crashed) may be taken over */
@@ -303,6 +328,47 @@ function devchainFileInUse(env: Env, path: string, explicitRpc: string | undefin
   return env.DEVCHAIN_FILE || sameRpcUrl(file.rpcUrl, explicitRpc) ? file : null;
 }
 
+const SCOPE_LIST = /^[a-z]+(?::[a-z]+)?(?:\+[a-z]+(?::[a-z]+)?)*$/;
+
+/**
+ * One API_KEYS entry after its name: `secret` or `secret:scope+scope`. The scope list is the tail after the
+ * first `:` that reads as one (lower-case words, `claims:read+webhooks`); it is then checked against SCOPES, so
+ * a typo stops boot instead of granting every scope. A secret may contain `:` as long as no tail of it reads as
+ * a scope list.
+ */
+function apiKey(name: string, rest: string): ApiKeyConfig {
+  for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
+    const tail = rest.slice(i + 1);
+    if (!SCOPE_LIST.test(tail)) continue;
+    const scopes = [...new Set(tail.split('+'))];
+    const unknown = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
+    if (unknown) throw new ConfigError(`API_KEYS: unknown scope ${shown(unknown)} for key "${name}" (scopes: ${SCOPES.join(', ')})`);
+    return { name, secret: rest.slice(0, i), scopes: scopes as Scope[] };
+  }
+  return { name, secret: rest, scopes: [...SCOPES] };
+}
+
+/** TRUST_PROXY: unset/false = trust none; an integer = that many hops; else a comma list of IPs or CIDRs. */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || /^(false|0|no)$/i.test(raw)) return false;
+  if (/^\d+$/.test(raw)) return int(env, 'TRUST_PROXY', 0, 1, 100);
+  if (/^(true|yes)$/i.test(raw)) {
+    throw new ConfigError('TRUST_PROXY: "true" would trust any client\'s X-Forwarded-For; give the hop count or the proxies\' IPs/CIDRs');
+  }
+  const out = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of out) {
+    const [addr, bits, ...more] = a.split('/');
+    const v4 = /^(\d{1,3})(\.\d{1,3}){3}$/.test(addr!) && addr!.split('.').every((o) => Number(o) <= 255);
+    const v6 = !v4 && /^[0-9a-fA-F:.]+$/.test(addr!) && addr!.includes(':');
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v4 ? 32 : 128));
+    if ((!v4 && !v6) || !okBits || more.length) {
+      throw new ConfigError(`TRUST_PROXY: ${shown(a)} is not a hop count, an IP address or a CIDR such as 10.0.0.0/8`);
+    }
+  }
+  return out;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -334,9 +400,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (allowSignedClaims && claimIssuers.length === 0) {
     throw new ConfigError('CLAIM_ISSUERS: required with ALLOW_SIGNED_CLAIMS=true (the addresses whose signature makes a voucher)');
   }
-  const apiKeys = pairs(env, 'API_KEYS').map((p) => ({ name: p.left, secret: p.right }));
+  const apiKeys = pairs(env, 'API_KEYS').map((p) => apiKey(p.left, p.right));
   for (const k of apiKeys) {
     if (k.secret.length < 8) throw new ConfigError(`API_KEYS: the secret of "${k.name}" is shorter than 8 characters`);
+    if (RESERVED_KEY_NAMES.includes(k.name.toLowerCase())) {
+      throw new ConfigError(`API_KEYS: the key name "${k.name}" is reserved (${RESERVED_KEY_NAMES.join(', ')} name resources no key created)`);
+    }
   }
   const prefix = env.QUEUE_PREFIX || 'payrail';
   if (!/^[a-zA-Z0-9_-]{1,64}$/.test(prefix)) throw new ConfigError('QUEUE_PREFIX: letters, digits, _ and - only');
@@ -379,6 +448,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookAllowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', null),
     rlClaimsPerHourWallet: int(env, 'RL_CLAIMS_PER_HOUR_WALLET', 60, 1),
     rlPerMinIp: int(env, 'RL_PER_MIN_IP', 600, 1),
+    rlPerMinKey: int(env, 'RL_PER_MIN_KEY', 6000, 1),
+    trustProxy: trustProxy(env),
+    webhookEndpointsMax: int(env, 'WEBHOOK_ENDPOINTS_MAX', 20, 1, 10_000),
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1),
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),

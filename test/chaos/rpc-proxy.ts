@@ -75,6 +75,11 @@ export class RpcProxy {
     this.receiptDelayMs = 0;
   }
 
+  /** How many calls of `method` reached the proxy so far (answered, failed or dropped). */
+  callsOf(method: string): number {
+    return this.calls.get(method) ?? 0;
+  }
+
   private count(method: string): number {
     const n = (this.calls.get(method) ?? 0) + 1;
     this.calls.set(method, n);

@@ -1,4 +1,4 @@
-import { bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
+import { API_KEY, bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
 import { freshWallet } from '../helpers/chain';
 
 /**
@@ -33,8 +33,9 @@ describe('rate limits: per wallet and per IP, one budget across processes', () =
 
     const first = await claim(a, 0);
     expect(first.status).toBe(201);
-    expect(first.headers.get('ratelimit-policy')).toBe('"ip";q=600;w=60, "claims-wallet";q=60;w=3600');
-    expect(first.headers.get('ratelimit')).toMatch(/^"ip";r=\d+;t=\d+, "claims-wallet";r=59;t=(3600|3599)$/);
+    // authenticated: the key's budget (RL_PER_MIN_KEY), not the IP's
+    expect(first.headers.get('ratelimit-policy')).toBe('"api-key";q=6000;w=60, "claims-wallet";q=60;w=3600');
+    expect(first.headers.get('ratelimit')).toMatch(/^"api-key";r=\d+;t=\d+, "claims-wallet";r=59;t=(3600|3599)$/);
 
     // 59 more, alternating between the two processes, in parallel batches
     for (let batch = 0; batch < 59; batch += 10) {
@@ -61,17 +62,19 @@ describe('rate limits: per wallet and per IP, one budget across processes', () =
     expect(other.headers.get('ratelimit')).toContain('"claims-wallet";r=59;');
   });
 
-  it('per IP: every client route counts (401s too), health and metrics do not; the budget is shared', async () => {
+  it('per IP for requests without a valid key (401s too), per key once the key is valid; health and metrics do not count; shared', async () => {
     const prefix = `${world.env.QUEUE_PREFIX}ip`;
-    const c = await bootApp(world, { ROLE: 'api', RL_PER_MIN_IP: '5', QUEUE_PREFIX: prefix });
-    const d = await bootApp(world, { ROLE: 'api', RL_PER_MIN_IP: '5', QUEUE_PREFIX: prefix });
+    const other = 'other-client-secret-1';
+    const env = { ROLE: 'api', RL_PER_MIN_IP: '5', RL_PER_MIN_KEY: '3', QUEUE_PREFIX: prefix, API_KEYS: `e2e:${API_KEY},other:${other}` };
+    const c = await bootApp(world, env);
+    const d = await bootApp(world, env);
     try {
       expect((await http(c, 'GET', '/v1/claims?limit=1', undefined, { auth: null })).status).toBe(401);
       expect((await http(d, 'GET', '/v1/claims?limit=1', undefined, { auth: 'wrong-secret' })).status).toBe(401);
       const ok = await http(c, 'GET', '/v1/ledger/trial-balance');
       expect(ok.status).toBe(200);
-      expect(ok.headers.get('ratelimit-policy')).toBe('"ip";q=5;w=60');
-      expect(ok.headers.get('ratelimit')).toMatch(/^"ip";r=2;t=(60|59)$/);
+      expect(ok.headers.get('ratelimit-policy')).toBe('"api-key";q=3;w=60');
+      expect(ok.headers.get('ratelimit')).toMatch(/^"api-key";r=2;t=(60|59)$/);
       expect((await http(d, 'GET', '/v1/claims?limit=1')).status).toBe(200);
       expect((await http(c, 'GET', '/v1/claims?limit=1')).status).toBe(200);
       for (let i = 0; i < 3; i++) {
@@ -82,15 +85,50 @@ describe('rate limits: per wallet and per IP, one budget across processes', () =
       expect(over.status).toBe(429);
       expect(over.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(over.headers.get('ratelimit')).toMatch(/^"ip";r=0;t=\d+$/);
-      // over the IP limit, even a request without credentials gets 429, not a free 401 guess
-      expect((await http(c, 'GET', '/v1/claims', undefined, { auth: 'guess' })).status).toBe(429);
+      expect(over.headers.get('ratelimit')).toMatch(/^"api-key";r=0;t=\d+$/);
+
+      // the key's exhaustion did not touch the IP budget: 3 more guesses are 401, then 429, not a free 401 guess
+      for (let i = 0; i < 3; i++) expect((await http(c, 'GET', '/v1/claims', undefined, { auth: `guess-${i}` })).status).toBe(401);
+      const guess = await http(d, 'GET', '/v1/claims', undefined, { auth: 'guess' });
+      expect(guess.status).toBe(429);
+      expect(guess.headers.get('ratelimit')).toMatch(/^"ip";r=0;t=\d+$/);
+
+      // key e2e and the IP are both exhausted; key `other` from the same IP still works (its own budget)
+      const b = await http(c, 'GET', '/v1/claims?limit=1', undefined, { auth: other });
+      expect(b.status).toBe(200);
+      expect(b.headers.get('ratelimit')).toMatch(/^"api-key";r=2;t=\d+$/);
+
       const health = await http(c, 'GET', '/health/live', undefined, { auth: null });
       expect(health.status).toBe(200);
       expect(health.headers.get('ratelimit')).toBeNull();
     } finally {
       await c.close();
       await d.close();
+    }
+  });
+
+  it('TRUST_PROXY: clients behind one proxy have separate IP budgets; without it they share the proxy\'s', async () => {
+    const guess = (app: TestApp, client: string) =>
+      http(app, 'GET', '/v1/claims', undefined, { auth: 'guess', headers: { 'x-forwarded-for': client } });
+    const trusting = await bootApp(world, { ROLE: 'api', RL_PER_MIN_IP: '2', TRUST_PROXY: '1', QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}tp` });
+    try {
+      expect((await guess(trusting, '203.0.113.1')).status).toBe(401);
+      expect((await guess(trusting, '203.0.113.1')).status).toBe(401);
+      expect((await guess(trusting, '203.0.113.1')).status).toBe(429);
+      // another client behind the same proxy address (127.0.0.1): its own budget
+      expect((await guess(trusting, '203.0.113.2')).status).toBe(401);
+      // a spoofed chain: only the hop the proxy appended counts
+      expect((await guess(trusting, '198.51.100.7, 203.0.113.1')).status).toBe(429);
+    } finally {
+      await trusting.close();
+    }
+    const plain = await bootApp(world, { ROLE: 'api', RL_PER_MIN_IP: '2', QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}np` });
+    try {
+      expect((await guess(plain, '203.0.113.1')).status).toBe(401);
+      expect((await guess(plain, '203.0.113.2')).status).toBe(401);
+      expect((await guess(plain, '203.0.113.3')).status).toBe(429); // X-Forwarded-For ignored: one budget
+    } finally {
+      await plain.close();
     }
   });
 

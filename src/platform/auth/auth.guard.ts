@@ -1,10 +1,12 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
-import { APP_CONFIG, AppConfig } from '../../config/config';
+import { APP_CONFIG, AppConfig, Scope } from '../../config/config';
 import { DomainError } from '../errors/domain-error';
+import { ProblemDto } from '../errors/problem.dto';
 import { METRIC } from '../metrics/metrics';
 import { AuthService } from './auth.service';
 
@@ -23,10 +25,24 @@ const SIGNED = 'payrail:accepts-signed';
  */
 export const AcceptsSignedRequests = () => SetMetadata(SIGNED, true);
 
+const SCOPE = 'payrail:scope';
+/**
+ * The scope an API key needs for this client route (API_KEYS `name:secret:scope+scope`); the admin token passes
+ * every scope. Documented in OpenAPI as a 403 naming the scope (and `x-payrail-scope`).
+ */
+export const RequiresScope = (scope: Scope) =>
+  applyDecorators(
+    SetMetadata(SCOPE, scope),
+    ApiExtension('x-payrail-scope', scope),
+    ApiForbiddenResponse({ type: ProblemDto, description: `the API key lacks the \`${scope}\` scope (AUTH.SCOPE_MISSING)` }),
+  );
+
 export interface Principal {
   kind: 'client' | 'admin' | 'signed';
   /** API key name, `admin`, or `signed` */
   name: string;
+  /** client only: the key's scopes */
+  scopes?: Scope[];
   /** signed only: the voucher's recipient, set once its signature is verified (unset until then) */
   wallet?: string;
   /** signed only: the claim issuer (CLAIM_ISSUERS) whose signature was verified */
@@ -44,6 +60,20 @@ export class ForbiddenError extends DomainError {
   constructor(detail: string) {
     super('AUTH.FORBIDDEN', detail);
   }
+}
+export class ScopeMissingError extends DomainError {
+  constructor(readonly scope: Scope) {
+    super('AUTH.SCOPE_MISSING', `This API key lacks the "${scope}" scope needed by this route.`);
+  }
+}
+
+/**
+ * Whose resources the principal may see and change: its own key name, or null (every owner) for an admin. The
+ * owner of a claim, group or endpoint is the NAME of the key that created it: rotate a key's secret under the same
+ * name (`acme:old,acme:new` are both valid); a renamed key no longer owns what the old name created.
+ */
+export function ownerFilter(who: Principal): string | null {
+  return who.kind === 'admin' ? null : who.name;
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -98,9 +128,18 @@ export class AuthGuard implements CanActivate {
       }
       throw this.refuse('client', new UnauthorizedError('An API key is required: Authorization: Bearer <key>.'));
     }
-    const name = this.auth.clientFor(secret);
-    if (!name) throw this.refuse('client', new UnauthorizedError('The API key is not valid.'));
-    req.principal = { kind: 'client', name };
+    const key = this.auth.keyFor(secret);
+    if (!key) {
+      // the admin token works on client routes too: an admin sees and may cancel every client's resources
+      if (this.auth.isAdmin(secret)) {
+        req.principal = { kind: 'admin', name: 'admin' };
+        return true;
+      }
+      throw this.refuse('client', new UnauthorizedError('The API key is not valid.'));
+    }
+    req.principal = { kind: 'client', name: key.name, scopes: key.scopes };
+    const scope = this.reflector.getAllAndOverride<Scope | undefined>(SCOPE, [ctx.getHandler(), ctx.getClass()]);
+    if (scope && !key.scopes.includes(scope)) throw new ScopeMissingError(scope);
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { APP_CONFIG, AppConfig } from '../../config/config';
+import { APP_CONFIG, AppConfig, Scope, SCOPES } from '../../config/config';
 
 function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();
@@ -12,19 +12,24 @@ function digest(secret: string): Buffer {
  */
 @Injectable()
 export class AuthService {
-  private readonly keys: { name: string; hash: Buffer }[];
+  private readonly keys: { name: string; hash: Buffer; scopes: Scope[] }[];
   private readonly adminHash: Buffer | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.keys = config.apiKeys.map((k) => ({ name: k.name, hash: digest(k.secret) }));
+    this.keys = config.apiKeys.map((k) => ({ name: k.name, hash: digest(k.secret), scopes: k.scopes ?? [...SCOPES] }));
     this.adminHash = config.adminToken ? digest(config.adminToken) : null;
   }
 
   /** The API key's name, or null. */
   clientFor(secret: string): string | null {
+    return this.keyFor(secret)?.name ?? null;
+  }
+
+  /** The API key (name and scopes), or null. */
+  keyFor(secret: string): { name: string; scopes: Scope[] } | null {
     const h = digest(secret);
-    let found: string | null = null;
-    for (const k of this.keys) if (timingSafeEqual(k.hash, h) && found === null) found = k.name;
+    let found: { name: string; scopes: Scope[] } | null = null;
+    for (const k of this.keys) if (timingSafeEqual(k.hash, h) && found === null) found = { name: k.name, scopes: k.scopes };
     return found;
   }
 

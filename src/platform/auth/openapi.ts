@@ -3,7 +3,8 @@ import { ensureResponse, eachOperation, problemResponse } from '../rate-limit/op
 
 /**
  * Every /v1 route needs credentials unless it is an inbound webhook (signature only), mirroring AuthGuard's
- * default: bearer security and a 401; admin routes also a 403 (an API key where the admin token is needed).
+ * default: bearer security and a 401; admin routes also a 403 (an API key where the admin token is needed);
+ * client routes with a scope (RequiresScope) a 403 naming it.
  */
 export function documentAuth(doc: OpenAPIObject): void {
   eachOperation(doc, (path, _method, op) => {
@@ -14,6 +15,13 @@ export function documentAuth(doc: OpenAPIObject): void {
       ensureResponse(op, '403', problemResponse('an API key was sent where the admin token is required'));
     } else {
       ensureResponse(op, '401', problemResponse('missing or invalid API key (Authorization: Bearer <key>)'));
+      // the scope named by @RequiresScope (x-payrail-scope): a key without it gets a 403 naming it
+      const scope = (op as unknown as Record<string, unknown>)['x-payrail-scope'];
+      if (typeof scope === 'string') {
+        ensureResponse(op, '403', problemResponse(`the API key lacks the \`${scope}\` scope (AUTH.SCOPE_MISSING)`));
+        const note = `Needs the API key scope \`${scope}\` (or the admin token). A key sees only the claims, groups and endpoints it created; another key's are 404.`;
+        op.description = op.description ? `${op.description}\n\n${note}` : note;
+      }
     }
   });
 }

@@ -19,13 +19,16 @@ export function documentIdempotency(doc: OpenAPIObject): void {
         example: '3f2b8c1e-6d4a-4b7e-9a51-2c0d8e7f1a93',
       });
     }
-    ensureResponse(
-      op,
-      '409',
-      problemResponse('a request with this Idempotency-Key is still in flight (code IDEMPOTENCY.IN_FLIGHT); retry after Retry-After', {
-        'Retry-After': { description: 'seconds (1)', schema: { type: 'integer', example: 1 } },
-      }),
-    );
+    const inFlight = 'a request with this Idempotency-Key is still in flight (code IDEMPOTENCY.IN_FLIGHT); retry after Retry-After';
+    const retryAfter = { 'Retry-After': { description: 'seconds (1; only with IDEMPOTENCY.IN_FLIGHT)', schema: { type: 'integer', example: 1 } } };
+    const conflict = op.responses?.['409'];
+    if (conflict && !('$ref' in conflict)) {
+      // the route documents its own 409 (e.g. a limit reached): the in-flight one is added to it
+      conflict.description = `${conflict.description}; or ${inFlight}`;
+      conflict.headers = { ...(conflict.headers ?? {}), ...retryAfter };
+    } else {
+      ensureResponse(op, '409', problemResponse(inFlight, retryAfter));
+    }
     ensureResponse(op, '422', problemResponse('this Idempotency-Key was used with a different request (code IDEMPOTENCY.KEY_REUSED)'));
     ensureResponse(op, '400', problemResponse('the request or the Idempotency-Key header (1..255 characters) is invalid'));
     addSuccessHeaders(op, {

@@ -5,11 +5,14 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Job, Worker } from 'bullmq';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/config';
+import { sharedResult } from '../http/shared-result';
 import { collectAtScrape } from './collect';
 import { METRIC } from './metrics';
 import { depthOf, discoverQueues, queueCounts } from './queues';
 
 const DISCOVERED = Symbol('payrail.queueMetrics');
+/** /metrics is open and unthrottled: queue counts (Redis round trips per queue) are read at most once a second. */
+export const QUEUE_COUNTS_CACHE_MS = 1000;
 
 /**
  * BullMQ metrics for every queue of the app:
@@ -35,7 +38,8 @@ export class QueueMetrics implements OnModuleInit, OnApplicationBootstrap, OnApp
   onModuleInit(): void {
     if (this.config.role === 'worker') return; // no HTTP, no /metrics
     const queues = discoverQueues(this.discovery);
-    const counts = async () => Promise.all(queues.map(async (q) => ({ name: q.name, c: await queueCounts(q) })));
+    // one count of every queue per scrape, shared by both gauges (and by concurrent scrapes within the second)
+    const counts = sharedResult(QUEUE_COUNTS_CACHE_MS, () => Promise.all(queues.map(async (q) => ({ name: q.name, c: await queueCounts(q) }))));
     this.uninstall.push(
       collectAtScrape(this.depth, async (g) => {
         for (const { name, c } of await counts()) g.set({ queue: name }, depthOf(c));

@@ -39,7 +39,7 @@ export function addSuccessHeaders(op: OperationObject, headers: NonNullable<Resp
 
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Policy': {
-    description: 'IETF draft: the policies counted for this request, e.g. `"ip";q=600;w=60, "claims-wallet";q=60;w=3600`',
+    description: 'IETF draft: the policies counted for this request, e.g. `"api-key";q=6000;w=60, "claims-wallet";q=60;w=3600`',
     schema: { type: 'string', example: '"claims-wallet";q=60;w=3600' },
   },
   RateLimit: {
@@ -50,7 +50,10 @@ const RATE_LIMIT_HEADERS = {
 
 function policiesOf(path: string, method: string): string[] {
   const out: string[] = [];
-  if (isIpLimited(path)) out.push(`"ip" (RL_PER_MIN_IP per minute per client IP)`);
+  if (isIpLimited(path)) {
+    out.push(`"api-key" (RL_PER_MIN_KEY per minute per API key, for requests with a valid key)`);
+    out.push(`"ip" (RL_PER_MIN_IP per minute per client IP, for the others; TRUST_PROXY names the proxies whose X-Forwarded-For counts)`);
+  }
   if (method === 'post' && path === '/v1/claims') out.push(`"claims-wallet" (RL_CLAIMS_PER_HOUR_WALLET per hour per wallet)`);
   if (method === 'post' && path.startsWith('/v1/webhooks/')) out.push(`"webhook-provider" (RL_WEBHOOK_PER_MIN per minute per provider)`);
   return out;

@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { redisOptions } from '../queue/redis-options';
+import { AuthService } from '../auth/auth.service';
 import { RateLimitGuard } from './rate-limit.guard';
 import { throttlersFor } from './rate-limit.policies';
 
@@ -46,11 +47,15 @@ class RateLimitRedisModule {}
     ThrottlerModule.forRootAsync({
       imports: [RateLimitRedisModule],
       inject: [APP_CONFIG, RateLimitRedis],
-      useFactory: (config: AppConfig, redis: RateLimitRedis) => ({
-        storage: new ThrottlerStorageRedisService(redis.client),
-        throttlers: throttlersFor(config),
-        setHeaders: false,
-      }),
+      useFactory: (config: AppConfig, redis: RateLimitRedis) => {
+        // its own AuthService (digests only): the limiter runs before the auth guard and must not depend on it
+        const keys = new AuthService(config);
+        return {
+          storage: new ThrottlerStorageRedisService(redis.client),
+          throttlers: throttlersFor(config, (secret) => keys.clientFor(secret)),
+          setHeaders: false,
+        };
+      },
     }),
   ],
   providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],

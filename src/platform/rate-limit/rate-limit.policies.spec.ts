@@ -1,10 +1,13 @@
 import type { AppConfig } from '../../config/config';
-import { applies, isIpLimited, LimitedRequest, policyHeader, providerOf, rateLimitHeader, RL_COUNTED, throttlersFor, walletOf } from './rate-limit.policies';
+import { applies as appliesTo, isIpLimited, LimitedRequest, policyHeader, providerOf, rateLimitHeader, RL_COUNTED, throttlersFor, walletOf } from './rate-limit.policies';
 import { findNul } from './reject-nul.pipe';
 
 function req(method: string, route: string, extra: Partial<LimitedRequest> = {}): LimitedRequest {
-  return { method, url: route, routeOptions: { url: route }, params: {}, body: undefined, ...extra } as unknown as LimitedRequest;
+  return { method, url: route, routeOptions: { url: route }, params: {}, body: undefined, headers: {}, ...extra } as unknown as LimitedRequest;
 }
+/** The one valid API key of these tests: `good-secret`, named `acme`. */
+const verify = (secret: string) => (secret === 'good-secret' ? 'acme' : null);
+const applies = (name: Parameters<typeof appliesTo>[0], r: LimitedRequest) => appliesTo(name, r, verify);
 const W = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
 describe('rate-limit policies by route', () => {
@@ -37,6 +40,21 @@ describe('rate-limit policies by route', () => {
     expect(providerOf({ url: '/v1/webhooks/Legacy?x=1', routeOptions: {} } as never)).toBe('legacy');
   });
 
+  it('ip for requests without a valid API key (failed guesses included); api-key, per key name, for those with one', () => {
+    const bearer = (secret: string) => req('GET', '/v1/claims', { headers: { authorization: `Bearer ${secret}` } } as never);
+    for (const r of [req('GET', '/v1/claims'), bearer('wrong-secret')]) {
+      expect(applies('ip', r)).toBe(true);
+      expect(applies('api-key', r)).toBe(false);
+    }
+    const good = bearer('good-secret');
+    expect(applies('ip', good)).toBe(false);
+    expect(applies('api-key', good)).toBe(true);
+    const t = throttlersFor({ rlPerMinIp: 600, rlPerMinKey: 6000, rlClaimsPerHourWallet: 60, rlWebhookPerMin: 100, queuePrefix: 'pfx' } as AppConfig, verify);
+    expect(t.find((x) => x.name === 'api-key')!.getTracker!(good as never, null as never)).toBe('acme');
+    // exempt routes stay exempt with a key
+    expect(applies('api-key', req('GET', '/health/ready', { headers: { authorization: 'Bearer good-secret' } } as never))).toBe(false);
+  });
+
   it('a policy is counted at most once per request', () => {
     const r = req('GET', '/v1/claims');
     expect(applies('ip', r)).toBe(true);
@@ -45,13 +63,14 @@ describe('rate-limit policies by route', () => {
   });
 
   it('limits and windows come from config; keys live under the queue prefix', () => {
-    const t = throttlersFor({ rlPerMinIp: 600, rlClaimsPerHourWallet: 60, rlWebhookPerMin: 100, queuePrefix: 'pfx' } as AppConfig);
+    const t = throttlersFor({ rlPerMinIp: 600, rlPerMinKey: 6000, rlClaimsPerHourWallet: 60, rlWebhookPerMin: 100, queuePrefix: 'pfx' } as AppConfig, verify);
     expect(t.map((x) => [x.name, x.limit, x.ttl])).toEqual([
       ['ip', 600, 60_000],
+      ['api-key', 6000, 60_000],
       ['webhook-provider', 100, 60_000],
       ['claims-wallet', 60, 3_600_000],
     ]);
-    const key = t[2]!.generateKey!(null as never, '0xabc', 'claims-wallet');
+    const key = t[3]!.generateKey!(null as never, '0xabc', 'claims-wallet');
     expect(key).toMatch(/^pfx:rl:claims-wallet:[0-9a-f]{40}$/);
     expect(key).not.toContain('0xabc');
   });

@@ -8,15 +8,19 @@ import type { AuthedRequest } from '../auth/auth.guard';
 /**
  * The rate-limit policies of API.md, by route (not by controller), so a route added later is covered:
  * - `ip`: every route but the health probes, metrics, docs and inbound webhooks, per client IP, RL_PER_MIN_IP
- *   a minute.
- *   Counted before authentication, so guessing credentials is throttled too.
+ *   a minute, for every request that does not carry a valid API key. Counted before authentication, so guessing
+ *   credentials is throttled too. The client IP is the socket's, or with TRUST_PROXY the one the trusted
+ *   proxies forwarded (X-Forwarded-For): behind a proxy every client would otherwise share one budget.
+ * - `api-key`: the same routes for a request whose bearer IS a valid API key, per key name, RL_PER_MIN_KEY a
+ *   minute, instead of `ip`: one client (or an attacker guessing keys) behind a shared address cannot spend
+ *   the budget of the authenticated clients behind it.
  * - `claims-wallet`: POST /v1/claims per wallet (the body's `wallet`, lower-cased), RL_CLAIMS_PER_HOUR_WALLET
  *   an hour. Counted only after the caller is authenticated (API key, or a verified EIP-712 signature), so
  *   nobody can spend someone else's wallet budget with unauthenticated requests.
  * - `webhook-provider`: POST /v1/webhooks/:provider per provider, RL_WEBHOOK_PER_MIN a minute.
  * Keys live under `<QUEUE_PREFIX>:rl:` in the shared Redis, so every process counts into one budget.
  */
-export type PolicyName = 'ip' | 'claims-wallet' | 'webhook-provider';
+export type PolicyName = 'ip' | 'api-key' | 'claims-wallet' | 'webhook-provider';
 
 export const CLAIMS_ROUTE = '/v1/claims';
 const WEBHOOKS_PREFIX = '/v1/webhooks/';
@@ -25,6 +29,8 @@ const IP_EXEMPT = ['/health/live', '/health/ready', '/metrics', '/docs', WEBHOOK
 
 /** Policies already counted for this request (the guard runs globally and again on POST /v1/claims). */
 export const RL_COUNTED = Symbol('payrail:rate-limit-counted');
+/** The API key name the request's bearer verified to (null: none), computed once per request. */
+export const RL_KEY = Symbol('payrail:rate-limit-key');
 /** What the RateLimit headers of this request report, one entry per policy counted. */
 export const RL_STATES = Symbol('payrail:rate-limit-states');
 
@@ -40,7 +46,18 @@ export interface PolicyState {
   t: number;
 }
 
-export type LimitedRequest = AuthedRequest & { [RL_COUNTED]?: Set<PolicyName>; [RL_STATES]?: PolicyState[] };
+export type LimitedRequest = AuthedRequest & { [RL_COUNTED]?: Set<PolicyName>; [RL_STATES]?: PolicyState[]; [RL_KEY]?: string | null };
+
+/** Verifies an API key (AuthService.clientFor): the key's name, or null. */
+export type KeyVerifier = (secret: string) => string | null;
+
+/** The name of the valid API key the request carries (`Authorization: Bearer`), or null; memoised on the request. */
+export function apiKeyOf(req: LimitedRequest, verify: KeyVerifier): string | null {
+  if (req[RL_KEY] !== undefined) return req[RL_KEY];
+  const h = req.headers.authorization;
+  const m = typeof h === 'string' ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  return (req[RL_KEY] = m ? verify(m[1]!.trim()) : null);
+}
 
 export function routeOf(req: FastifyRequest): string {
   return req.routeOptions?.url ?? req.url.split('?')[0]!;
@@ -76,11 +93,13 @@ function httpRequest(ctx: ExecutionContext): LimitedRequest | null {
 }
 
 /** Should `name` be counted for this request (at this point of the guard chain)? */
-export function applies(name: PolicyName, req: LimitedRequest): boolean {
+export function applies(name: PolicyName, req: LimitedRequest, verify: KeyVerifier): boolean {
   if (counted(req, name)) return false;
   switch (name) {
     case 'ip':
-      return isIpLimited(routeOf(req));
+      return isIpLimited(routeOf(req)) && apiKeyOf(req, verify) === null;
+    case 'api-key':
+      return isIpLimited(routeOf(req)) && apiKeyOf(req, verify) !== null;
     case 'claims-wallet':
       return req.method === 'POST' && routeOf(req) === CLAIMS_ROUTE && !!req.principal && walletOf(req) !== null;
     case 'webhook-provider':
@@ -93,14 +112,23 @@ function hashed(s: string): string {
 }
 
 /** The throttlers handed to @nestjs/throttler: limits from config, trackers and keys per policy. */
-export function throttlersFor(config: AppConfig): ThrottlerOptions[] {
+export function throttlersFor(config: AppConfig, verify: KeyVerifier): ThrottlerOptions[] {
   const skip = (name: PolicyName) => (ctx: ExecutionContext) => {
     const req = httpRequest(ctx);
-    return req === null || !applies(name, req);
+    return req === null || !applies(name, req, verify);
   };
   const key = (_ctx: ExecutionContext, tracker: string, name: string) => `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
   return [
     { name: 'ip', limit: config.rlPerMinIp, ttl: 60_000, skipIf: skip('ip'), generateKey: key },
+    {
+      name: 'api-key',
+      limit: config.rlPerMinKey,
+      ttl: 60_000,
+      skipIf: skip('api-key'),
+      // the key's name: every secret of a key (rotation) shares its budget
+      getTracker: (req) => apiKeyOf(req as LimitedRequest, verify) ?? '',
+      generateKey: key,
+    },
     {
       name: 'webhook-provider',
       limit: config.rlWebhookPerMin,

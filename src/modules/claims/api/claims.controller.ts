@@ -16,7 +16,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcceptsSignedRequests, Principal, UnauthorizedError } from '../../../platform/auth/auth.guard';
+import { AcceptsSignedRequests, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ValidationError } from '../../../platform/errors/domain-error';
 import { uuidOr404 } from '../../../platform/http/ids';
@@ -25,7 +25,7 @@ import { RateLimitGuard } from '../../../platform/rate-limit/rate-limit.guard';
 import { CancelClaimCommand } from '../commands/cancel-claim/cancel-claim.command';
 import { CreateClaimCommand } from '../commands/create-claim/create-claim.command';
 import { CreateSignedClaimCommand } from '../commands/create-signed-claim/create-signed-claim.command';
-import { ClaimNotFoundError } from '../domain/claim.errors';
+import { ClaimNotFoundError, EntitlementClaimedByAnotherClientError } from '../domain/claim.errors';
 import { GetClaimEventsQuery } from '../queries/get-claim-events/get-claim-events.query';
 import { GetClaimQuery } from '../queries/get-claim/get-claim.query';
 import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
@@ -47,6 +47,7 @@ export class ClaimsController {
   ) {}
 
   @Post()
+  @RequiresScope('claims:write')
   @AcceptsSignedRequests()
   @RunsBeforeKeyClaimed() // CreateClaim and CreateSignedClaim commit through IdempotencyGate
   @UseGuards(SignedClaimGuard, RateLimitGuard) // after auth: verify a signed claim, then count the wallet's budget
@@ -61,7 +62,9 @@ export class ClaimsController {
       'A signature that does not recover to an issuer (the wallet\'s own, another key, a tampered field, another chainId or ' +
       'domain): 401 `SIGNED_CLAIM.UNKNOWN_ISSUER`; a malformed signature: 401 `SIGNED_CLAIM.BAD_SIGNATURE`; a past deadline: ' +
       '401 `SIGNED_CLAIM.EXPIRED`; a nonce this issuer already used (on any wallet): 401 `SIGNED_CLAIM.NONCE_USED`. ' +
-      'Reasons beginning with `cycle:` are reserved for savings-group payouts: 400 naming `reason`, on every path.',
+      'Reasons beginning with `cycle:` are reserved for savings-group payouts: 400 naming `reason`, on every path. ' +
+      'The same entitlement again: 200 with the claim for the key that created it (or an admin, or for a voucher); another ' +
+      'key gets a 409 `CLAIM.CLAIMED_BY_ANOTHER_CLIENT` without the claim.',
   })
   @ApiExtraModels(CreateClaimDto, SignedClaimDto)
   @ApiBody({
@@ -86,7 +89,11 @@ export class ClaimsController {
     },
   })
   @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
-  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey)' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'the entitlement (same idempoKey) already has a claim created by another client (CLAIM.CLAIMED_BY_ANOTHER_CLIENT; its id is not shown)',
+  })
+  @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey) and this key created it' })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed (a reserved `cycle:` reason included); `errors` names each field' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
@@ -110,41 +117,51 @@ export class ClaimsController {
         new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, `api:${who.name}`),
       );
     }
+    // the same entitlement again answers the existing claim only to its owner (or an admin): another key must
+    // not learn its id or state, nor that a voucher already paid it
+    if (!result.created && who.kind === 'client' && result.claim.client !== who.name && result.claim.client !== 'signed') {
+      throw new EntitlementClaimedByAnotherClientError();
+    }
     void reply.status(result.created ? 201 : 200);
     return result.claim;
   }
 
   @Get()
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: 'List claims, newest first, with cursor pagination' })
   @ApiOkResponse({ type: ClaimPageDto })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'a query parameter is invalid (e.g. a malformed cursor)' })
-  list(@Query() q: ListClaimsDto) {
-    return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor));
+  list(@Query() q: ListClaimsDto, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor, ownerFilter(who)));
   }
 
   @Get(':id')
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: 'Get a claim' })
   @ApiOkResponse({ type: ClaimDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  get(@Param('id') id: string) {
-    return this.queries.execute(new GetClaimQuery(claimId(id)));
+  get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetClaimQuery(claimId(id), ownerFilter(who)));
   }
 
   @Get(':id/events')
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: "The claim's audit trail, oldest first" })
   @ApiOkResponse({ type: [ClaimEventDto] })
   @ApiNotFoundResponse({ type: ProblemDto })
-  events(@Param('id') id: string) {
-    return this.queries.execute(new GetClaimEventsQuery(claimId(id)));
+  events(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetClaimEventsQuery(claimId(id), ownerFilter(who)));
   }
 
   @Post(':id/cancel')
+  @RequiresScope('claims:cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a pending claim (reverses its ledger entry)' })
   @ApiOkResponse({ type: ClaimDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'the claim is not pending' })
   cancel(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    return this.commands.execute(new CancelClaimCommand(claimId(id), `api:${who.name}`));
+    const actor = who.kind === 'admin' ? 'admin' : `api:${who.name}`;
+    return this.commands.execute(new CancelClaimCommand(claimId(id), actor, ownerFilter(who)));
   }
 }

@@ -6,6 +6,16 @@ export class ClaimNotFoundError extends DomainError {
   }
 }
 
+/**
+ * 409: the entitlement (idempoKey, global) already has a claim that another API key created. Its id and state
+ * are not shown: a key sees only its own claims.
+ */
+export class EntitlementClaimedByAnotherClientError extends DomainError {
+  constructor() {
+    super('CLAIM.CLAIMED_BY_ANOTHER_CLIENT', 'This entitlement (wallet, amount, token, reason) already has a claim created by another client.');
+  }
+}
+
 export class ClaimNotCancellableError extends DomainError {
   constructor(id: string, status: string) {
     super('CLAIM.NOT_CANCELLABLE', `Claim ${id} is ${status}; only pending claims can be cancelled`);

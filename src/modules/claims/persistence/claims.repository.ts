@@ -26,6 +26,8 @@ export interface SweepKey {
 }
 
 export interface ListFilter {
+  /** only the claims this API key owns (see OWNED_BY); unset = every claim (admin) */
+  owner?: string | null;
   wallet?: string;
   status?: ClaimStatus;
   limit: number;
@@ -36,6 +38,24 @@ const COLUMNS = `id, idempo_key AS "idempoKey", wallet, token, amount_base::text
   client, chain_id AS "chainId", status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
   lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt",
   processed_at AS "processedAt"`;
+
+/**
+ * The claims an API key owns: those it created (`client` = its name), and the payouts of the savings groups it
+ * created (`client` = `cycle`). `$n` is the key name.
+ */
+function ownedBy(n: number): string {
+  return `(claims.client = $${n} OR (claims.client = 'cycle' AND EXISTS (
+    SELECT 1 FROM cycle_payouts cp JOIN savings_groups g ON g.id = cp.group_id WHERE cp.claim_id = claims.id AND g.created_by = $${n})))`;
+}
+
+/**
+ * The claims an API key may READ: its own, and the vouchers (`client` = `signed`): those are issued by the
+ * platform's own issuer keys and submitted without a key, so no key owns them, and the platform's backends
+ * follow them with any key. Only an admin may cancel a voucher.
+ */
+function readableBy(n: number): string {
+  return `(claims.client = 'signed' OR ${ownedBy(n)})`;
+}
 
 /** Every question and state change the domain asks of the claims table, one method each. */
 @Injectable()
@@ -64,6 +84,16 @@ export class ClaimsRepository {
     return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1`, [id]))[0] ?? null;
   }
 
+  /**
+   * The claim if `owner` may read it (`read`: its own and vouchers) or change it (`change`: its own only); null
+   * owner = an admin, every claim. Another key's claim is null, as if unknown.
+   */
+  async findVisible(id: string, owner: string | null | undefined, purpose: 'read' | 'change' = 'read'): Promise<ClaimEntity | null> {
+    if (owner === null || owner === undefined) return this.findById(id);
+    const cond = purpose === 'read' ? readableBy(2) : ownedBy(2);
+    return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE id = $1 AND ${cond}`, [id, owner]))[0] ?? null;
+  }
+
   async findByPayout(payoutId: string): Promise<ClaimEntity[]> {
     return this.q(`SELECT ${COLUMNS} FROM claims WHERE payout_id = $1 ORDER BY created_at, id`, [payoutId]);
   }
@@ -72,6 +102,7 @@ export class ClaimsRepository {
   async list(f: ListFilter): Promise<(ClaimEntity & { cursorAt: string })[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (f.owner !== null && f.owner !== undefined) where.push(readableBy(params.push(f.owner)));
     if (f.wallet) where.push(`wallet = $${params.push(f.wallet)}`);
     if (f.status) where.push(`status = $${params.push(f.status)}`);
     if (f.after) {

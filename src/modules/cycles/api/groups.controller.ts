@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Principal } from '../../../platform/auth/auth.guard';
+import { ownerFilter, Principal, RequiresScope } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { CreateGroupCommand } from '../commands/create-group/create-group.command';
@@ -30,6 +30,7 @@ export class GroupsController {
   ) {}
 
   @Post()
+  @RequiresScope('claims:write') // a group pays its cycles out as claims
   @ApiOperation({
     summary: 'Create a rotating savings group',
     description:
@@ -44,10 +45,11 @@ export class GroupsController {
   }
 
   @Get(':id')
+  @RequiresScope('claims:read')
   @ApiOperation({ summary: "A group: current cycle, its contributions, and past cycles with their payout claim ids" })
   @ApiOkResponse({ type: GroupDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  get(@Param('id') id: string) {
-    return this.queries.execute(new GetGroupQuery(uuidOr404(id, (shown) => new GroupNotFoundError(shown))));
+  get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetGroupQuery(uuidOr404(id, (shown) => new GroupNotFoundError(shown)), ownerFilter(who)));
   }
 }

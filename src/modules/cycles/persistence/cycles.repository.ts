@@ -63,6 +63,12 @@ export class CyclesRepository {
    * The group under a share lock: a contribution waits for a completion that holds the row (FOR UPDATE)
    * and then sees the advanced cycle; a completion waits for contributions in flight.
    */
+  /** The group if `owner` created it (null owner: an admin, any group). */
+  async findVisibleGroup(id: string, owner: string | null | undefined): Promise<SavingsGroupEntity | null> {
+    if (owner === null || owner === undefined) return this.findGroup(id);
+    return (await this.q<SavingsGroupEntity>(`SELECT ${GROUP} FROM savings_groups WHERE id = $1 AND created_by = $2`, [id, owner]))[0] ?? null;
+  }
+
   async findGroupForShare(id: string): Promise<SavingsGroupEntity | null> {
     return (await this.q<SavingsGroupEntity>(`SELECT ${GROUP} FROM savings_groups WHERE id = $1 FOR SHARE`, [id]))[0] ?? null;
   }

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AdminOnly, Public } from '../../../platform/auth/auth.guard';
+import { sharedResult } from '../../../platform/http/shared-result';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { ChainHealthIndicator, RedisHealthIndicator, SignerBalanceHealthIndicator } from '../chain.health';
 import { GetClaimsHealthQuery } from '../queries/get-claims-health/get-claims-health.query';
@@ -19,6 +20,13 @@ import { GetWorkersHealthQuery } from '../queries/get-workers-health/get-workers
 import { TreasuryHealthIndicator } from '../treasury.health';
 import { SignersHealthIndicator } from '../signers.health';
 import { ClaimsHealthDto, QueueHealthDto, WorkersHealthDto } from './health.dto';
+
+/**
+ * /health/ready is open and unthrottled, and one run costs RPC calls (chain id, signer balance, signers), a
+ * database round trip and Redis work: concurrent probes share one run, and its outcome (200 or 503) is
+ * reused for this long.
+ */
+export const READY_CACHE_MS = 1000;
 
 @ApiTags('health')
 @Public()
@@ -48,19 +56,24 @@ export class HealthController {
     summary:
       'Database, Redis, chain RPC (chainId checked) and signer gas (ETH >= MIN_SIGNER_ETH); 503 with `checks` when not. ' +
       '`treasury` (always up) lists tokens whose claims wait for funds; `signers` (always up) lists the signing keys of this chain ' +
-      '(active, retired, and `orphaned`: payouts in flight whose key is not loaded).',
+      '(active, retired, and `orphaned`: payouts in flight whose key is not loaded). Concurrent probes share one check, and ' +
+      'its outcome is reused for 1 s (the endpoint is open: it must not multiply RPC calls).',
   })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
   ready() {
-    return this.health.check([
+    return this.readiness();
+  }
+
+  private readonly readiness = sharedResult(READY_CACHE_MS, () =>
+    this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),
       () => this.redis.check('redis'),
       () => this.chain.check('chain'),
       () => this.signer.check('signer'),
       () => this.treasury.check('treasury'),
       () => this.signers.check('signers'),
-    ]);
-  }
+    ]),
+  );
 
   @Get('claims')
   @AdminOnly()

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { RequiresScope } from '../../../platform/auth/auth.guard';
 import { GetBalancesQuery } from '../queries/get-balances/get-balances.query';
 import { GetTrialBalanceQuery } from '../queries/get-trial-balance/get-trial-balance.query';
 
@@ -33,6 +34,7 @@ class TrialBalanceDto {
 
 @ApiTags('ledger')
 @ApiBearerAuth()
+@RequiresScope('ledger:read') // whole-table aggregates: only keys granted the ledger
 @Controller('v1/ledger')
 export class LedgerController {
   constructor(private readonly queries: QueryBus) {}

@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../platform/auth/auth.guard';
 import { uuidOr404 } from '../../../platform/http/ids';
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -23,6 +24,7 @@ class PayoutDto {
 
 @ApiTags('payouts')
 @ApiBearerAuth()
+@RequiresScope('claims:read')
 @Controller('v1/payouts')
 export class PayoutsController {
   constructor(private readonly queries: QueryBus) {}

@@ -13,7 +13,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Principal } from '../../../platform/auth/auth.guard';
+import { ownerFilter, Principal, RequiresScope } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { CreateWebhookEndpointCommand } from '../commands/create-webhook-endpoint/create-webhook-endpoint.command';
@@ -35,6 +35,7 @@ const endpointId = (id: string) => uuidOr404(id, (shown) => new WebhookEndpointN
 @ApiTags('webhook-endpoints')
 @ApiBearerAuth()
 @ApiUnauthorizedResponse({ type: ProblemDto, description: 'missing or invalid API key' })
+@RequiresScope('webhooks')
 @Controller('v1/webhook-endpoints')
 export class WebhookEndpointsController {
   constructor(
@@ -50,10 +51,13 @@ export class WebhookEndpointsController {
       'with Standard Webhooks headers signed with the returned secret; retried (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, ' +
       '10 h, jittered) until a 2xx; a 410 disables the endpoint. Unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on, a URL on a ' +
       'loopback, private, link-local or reserved address (or localhost) is refused, and so is a delivery whose host ' +
-      'resolves to one.',
+      'resolves to one. An endpoint receives only the events of the claims and groups its own API key created; one ' +
+      'registered with the admin token receives every client\'s events. At most WEBHOOK_ENDPOINTS_MAX (20) enabled ' +
+      'endpoints per key. Another key\'s endpoint is a 404 on every route.',
   })
   @ApiCreatedResponse({ type: CreatedWebhookEndpointDto })
   @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'the key already has WEBHOOK_ENDPOINTS_MAX enabled endpoints (WEBHOOK_ENDPOINT.LIMIT_REACHED)' })
   create(@Body() body: CreateWebhookEndpointDto, @CurrentPrincipal() who: Principal) {
     return this.commands.execute(new CreateWebhookEndpointCommand(body.url, body.events, who.name));
   }
@@ -62,16 +66,16 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'An endpoint (without its secret)' })
   @ApiOkResponse({ type: WebhookEndpointDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  get(@Param('id') id: string) {
-    return this.queries.execute(new GetWebhookEndpointQuery(endpointId(id)));
+  get(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new GetWebhookEndpointQuery(endpointId(id), ownerFilter(who)));
   }
 
   @Get(':id/deliveries')
   @ApiOperation({ summary: "The endpoint's delivery log, newest first, with every attempt" })
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  deliveries(@Param('id') id: string, @Query() q: ListDeliveriesDto) {
-    return this.queries.execute(new ListWebhookDeliveriesQuery(endpointId(id), q.limit ?? 50, q.cursor));
+  deliveries(@Param('id') id: string, @Query() q: ListDeliveriesDto, @CurrentPrincipal() who: Principal) {
+    return this.queries.execute(new ListWebhookDeliveriesQuery(endpointId(id), q.limit ?? 50, q.cursor, ownerFilter(who)));
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
@@ -80,8 +84,8 @@ export class WebhookEndpointsController {
   @ApiAcceptedResponse({ type: DeliveryDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'an attempt is in flight, or the endpoint is disabled' })
-  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+  redeliver(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @CurrentPrincipal() who: Principal) {
     const delivery = uuidOr404(deliveryId, (shown) => new WebhookDeliveryNotFoundError(shown));
-    return this.commands.execute(new RedeliverWebhookCommand(endpointId(id), delivery));
+    return this.commands.execute(new RedeliverWebhookCommand(endpointId(id), delivery, ownerFilter(who)));
   }
 }

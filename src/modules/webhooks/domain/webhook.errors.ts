@@ -23,6 +23,13 @@ export class WebhookEndpointNotFoundError extends DomainError {
   }
 }
 
+/** 409: the key already has WEBHOOK_ENDPOINTS_MAX enabled endpoints (each event is one delivery per endpoint). */
+export class WebhookEndpointLimitError extends DomainError {
+  constructor(max: number) {
+    super('WEBHOOK_ENDPOINT.LIMIT_REACHED', `This API key already has ${max} enabled webhook endpoints (WEBHOOK_ENDPOINTS_MAX).`);
+  }
+}
+
 export class WebhookDeliveryNotFoundError extends DomainError {
   constructor(id: string) {
     super('WEBHOOK_DELIVERY.NOT_FOUND', `No delivery with id ${id} for this endpoint`);

@@ -20,6 +20,9 @@ export type AttemptOutcome =
   | { status: 'pending'; statusCode: number | null; error: string; retryInMs: number }
   | { status: 'failed'; statusCode: number | null; error: string };
 
+/** `created_by` of an endpoint registered with the admin token: it receives every client's events. */
+export const ADMIN_OWNER = 'admin';
+
 /** Outbound endpoints, their deliveries (one per endpoint and event) and the append-only attempt log. */
 @Injectable()
 export class WebhookEndpointsRepository {
@@ -37,14 +40,65 @@ export class WebhookEndpointsRepository {
     return row!;
   }
 
-  async findEndpoint(id: string): Promise<WebhookEndpointEntity | null> {
-    return (await this.q<WebhookEndpointEntity>(`SELECT ${ENDPOINT} FROM webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
+  /** The endpoint; with `owner`, only if that key created it (null/unset: an admin or internal, any endpoint). */
+  async findEndpoint(id: string, owner?: string | null): Promise<WebhookEndpointEntity | null> {
+    if (owner === null || owner === undefined) {
+      return (await this.q<WebhookEndpointEntity>(`SELECT ${ENDPOINT} FROM webhook_endpoints WHERE id = $1`, [id]))[0] ?? null;
+    }
+    return (await this.q<WebhookEndpointEntity>(`SELECT ${ENDPOINT} FROM webhook_endpoints WHERE id = $1 AND created_by = $2`, [id, owner]))[0] ?? null;
   }
 
-  /** Enabled endpoints subscribed to `type`. */
-  async subscribedTo(type: string): Promise<string[]> {
-    const rows = await this.q<{ id: string }>(`SELECT id FROM webhook_endpoints WHERE status = 'enabled' AND $1 = ANY(events)`, [type]);
+  /**
+   * Serialises endpoint registration per owner for the rest of the transaction, so two concurrent requests
+   * cannot both pass the WEBHOOK_ENDPOINTS_MAX count.
+   */
+  async lockOwner(owner: string): Promise<void> {
+    await this.q(`SELECT pg_advisory_xact_lock(hashtextextended('webhook-endpoints:' || $1, 0))`, [owner]);
+  }
+
+  /** Enabled endpoints of one owner (the cap counts these: a disabled endpoint receives nothing). */
+  async countEnabled(owner: string): Promise<number> {
+    const [row] = await this.q<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE created_by = $1 AND status = 'enabled'`, [owner]);
+    return row!.n;
+  }
+
+  /**
+   * One delivery for each enabled endpoint subscribed to the event's type that may see it (created by one of
+   * `owners`, or by an admin), in ONE statement; an endpoint that already has this event gets none. Due at once.
+   * Returns the new delivery ids.
+   */
+  async insertDeliveries(d: { eventType: string; eventKey: string; payload: string; owners: string[] }): Promise<string[]> {
+    const rows = await this.q<{ id: string }>(
+      `INSERT INTO webhook_deliveries (endpoint_id, event_type, event_key, message_id, payload, next_attempt_at)
+       SELECT e.id, $1, $2, 'msg_' || replace(gen_random_uuid()::text, '-', ''), $3, clock_timestamp()
+         FROM webhook_endpoints e
+        WHERE e.status = 'enabled' AND $1 = ANY(e.events) AND (e.created_by = $5 OR e.created_by = ANY($4::text[]))
+       ON CONFLICT ON CONSTRAINT webhook_deliveries_once_per_event DO NOTHING RETURNING id`,
+      [d.eventType, d.eventKey, d.payload, d.owners, ADMIN_OWNER],
+    );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The API keys that own these claims: the key that created each (`client`), or for a savings-group payout
+   * (`client` = `cycle`) the key that created the group. Vouchers (`signed`) have no key: admins only.
+   */
+  async ownersOfClaims(claimIds: string[]): Promise<string[]> {
+    if (claimIds.length === 0) return [];
+    const rows = await this.q<{ owner: string }>(
+      `SELECT DISTINCT COALESCE(g.created_by, c.client) AS owner
+         FROM claims c
+         LEFT JOIN cycle_payouts cp ON cp.claim_id = c.id
+         LEFT JOIN savings_groups g ON g.id = cp.group_id
+        WHERE c.id = ANY($1::uuid[])`,
+      [claimIds],
+    );
+    return rows.map((r) => r.owner);
+  }
+
+  /** The API key that created the group. */
+  async ownersOfGroup(groupId: string): Promise<string[]> {
+    return (await this.q<{ owner: string }>(`SELECT created_by AS owner FROM savings_groups WHERE id = $1`, [groupId])).map((r) => r.owner);
   }
 
   async disable(id: string, reason: string): Promise<void> {
@@ -52,17 +106,6 @@ export class WebhookEndpointsRepository {
       `UPDATE webhook_endpoints SET status = 'disabled', disabled_reason = $2, updated_at = clock_timestamp() WHERE id = $1 AND status = 'enabled'`,
       [id, reason],
     );
-  }
-
-  /** One delivery per (endpoint, event): null when this endpoint already has this event. Due at once. */
-  async insertDelivery(d: { endpointId: string; eventType: string; eventKey: string; messageId: string; payload: string }): Promise<string | null> {
-    const rows = await this.q<{ id: string }>(
-      `INSERT INTO webhook_deliveries (endpoint_id, event_type, event_key, message_id, payload, next_attempt_at)
-       VALUES ($1, $2, $3, $4, $5, clock_timestamp())
-       ON CONFLICT ON CONSTRAINT webhook_deliveries_once_per_event DO NOTHING RETURNING id`,
-      [d.endpointId, d.eventType, d.eventKey, d.messageId, d.payload],
-    );
-    return rows[0]?.id ?? null;
   }
 
   /**

@@ -6,7 +6,7 @@ import { ClaimLifecycle } from '../../claim-lifecycle.service';
 import { ClaimsRepository } from '../../persistence/claims.repository';
 import { CancelClaimCommand } from './cancel-claim.command';
 
-/** pending -> cancelled, with the ledger reversal, in one transaction. Any other status: 409. */
+/** pending -> cancelled, with the ledger reversal, in one transaction. Any other status: 409; not the caller's claim: 404. */
 @CommandHandler(CancelClaimCommand)
 export class CancelClaimHandler implements ICommandHandler<CancelClaimCommand> {
   constructor(
@@ -17,6 +17,8 @@ export class CancelClaimHandler implements ICommandHandler<CancelClaimCommand> {
 
   execute(cmd: CancelClaimCommand): Promise<ClaimView> {
     return this.txHost.withTransaction(async () => {
+      // another key's claim is answered as unknown (404): a key can neither cancel nor probe what it did not create
+      if (!(await this.repo.findVisible(cmd.claimId, cmd.owner, 'change'))) throw new ClaimNotFoundError(cmd.claimId);
       const moved = await this.lifecycle.void([cmd.claimId], 'cancelled', cmd.actor, null);
       const claim = await this.repo.findById(cmd.claimId);
       if (!claim) throw new ClaimNotFoundError(cmd.claimId);

@@ -9,7 +9,11 @@ export interface ClaimEventView {
 }
 
 export class GetClaimEventsQuery extends Query<ClaimEventView[]> {
-  constructor(readonly claimId: string) {
+  constructor(
+    readonly claimId: string,
+    /** the API key asking (only its own claims); null/unset = any claim */
+    readonly owner?: string | null,
+  ) {
     super();
   }
 }

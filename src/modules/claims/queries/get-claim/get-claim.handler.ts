@@ -9,7 +9,7 @@ export class GetClaimHandler implements IQueryHandler<GetClaimQuery> {
   constructor(private readonly repo: ClaimsRepository) {}
 
   async execute(q: GetClaimQuery): Promise<ClaimView> {
-    const claim = await this.repo.findById(q.claimId);
+    const claim = await this.repo.findVisible(q.claimId, q.owner);
     if (!claim) throw new ClaimNotFoundError(q.claimId);
     return toClaimView(claim);
   }

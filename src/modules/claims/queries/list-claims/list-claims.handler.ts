@@ -11,6 +11,7 @@ export class ListClaimsHandler implements IQueryHandler<ListClaimsQuery> {
 
   async execute(q: ListClaimsQuery): Promise<ClaimPage> {
     const rows = await this.repo.list({
+      ...(q.owner ? { owner: q.owner } : {}),
       wallet: q.wallet ? getAddress(q.wallet.toLowerCase()) : undefined,
       status: q.status,
       limit: q.limit + 1,

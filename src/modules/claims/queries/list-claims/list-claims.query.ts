@@ -13,6 +13,8 @@ export class ListClaimsQuery extends Query<ClaimPage> {
     readonly wallet?: string,
     readonly status?: ClaimStatus,
     readonly cursor?: string,
+    /** the API key asking (only its own claims); null/unset = every claim (admin) */
+    readonly owner?: string | null,
   ) {
     super();
   }

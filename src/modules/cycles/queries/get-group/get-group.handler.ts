@@ -16,7 +16,7 @@ export class GetGroupHandler implements IQueryHandler<GetGroupQuery> {
   /** One snapshot (REPEATABLE READ), so the cycle, its contributions and past cycles agree with each other. */
   async execute(q: GetGroupQuery): Promise<GroupView> {
     return this.txHost.withTransaction({ isolationLevel: 'REPEATABLE READ' }, async () => {
-      const g = await this.repo.findGroup(q.groupId);
+      const g = await this.repo.findVisibleGroup(q.groupId, q.owner);
       if (!g) throw new GroupNotFoundError(q.groupId);
       const [members, contributions, payouts] = [
         await this.repo.members(g.id),

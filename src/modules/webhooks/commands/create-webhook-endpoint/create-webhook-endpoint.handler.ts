@@ -6,6 +6,7 @@ import { ValidationError } from '../../../../platform/errors/domain-error';
 import { toEndpointView } from '../../domain/endpoint.view';
 import { newEndpointSecret } from '../../domain/signature';
 import { isRefusedHost } from '../../domain/target-address';
+import { WebhookEndpointLimitError } from '../../domain/webhook.errors';
 import { WebhookEndpointsRepository } from '../../persistence/webhook-endpoints.repository';
 import { CreatedEndpoint, CreateWebhookEndpointCommand } from './create-webhook-endpoint.command';
 
@@ -36,7 +37,14 @@ export class CreateWebhookEndpointHandler implements ICommandHandler<CreateWebho
     }
     const secret = newEndpointSecret();
     const events = [...new Set(cmd.events)];
-    const row = await this.txHost.withTransaction(() => this.repo.insertEndpoint({ url: url.toString(), events, secret, createdBy: cmd.createdBy }));
+    const row = await this.txHost.withTransaction(async () => {
+      // at most WEBHOOK_ENDPOINTS_MAX enabled endpoints per key: each event costs one delivery per endpoint
+      await this.repo.lockOwner(cmd.createdBy);
+      if ((await this.repo.countEnabled(cmd.createdBy)) >= this.config.webhookEndpointsMax) {
+        throw new WebhookEndpointLimitError(this.config.webhookEndpointsMax);
+      }
+      return this.repo.insertEndpoint({ url: url.toString(), events, secret, createdBy: cmd.createdBy });
+    });
     return { ...toEndpointView(row), secret };
   }
 }

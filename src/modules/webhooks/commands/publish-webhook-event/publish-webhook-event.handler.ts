@@ -3,7 +3,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
 import {
   DELIVER_WEBHOOK_JOB,
   DELIVER_WEBHOOK_JOB_OPTIONS,
@@ -29,23 +28,11 @@ export class PublishWebhookEventHandler implements ICommandHandler<PublishWebhoo
   ) {}
 
   async execute(cmd: PublishWebhookEventCommand): Promise<{ deliveries: number }> {
-    const endpoints = await this.repo.subscribedTo(cmd.type);
-    if (endpoints.length === 0) return { deliveries: 0 };
     const payload = JSON.stringify({ type: cmd.type, timestamp: new Date().toISOString(), data: cmd.data });
-    const ids = await this.txHost.withTransaction(async () => {
-      const out: string[] = [];
-      for (const endpointId of endpoints) {
-        const id = await this.repo.insertDelivery({
-          endpointId,
-          eventType: cmd.type,
-          eventKey: cmd.key,
-          messageId: `msg_${randomUUID().replace(/-/g, '')}`,
-          payload,
-        });
-        if (id) out.push(id);
-      }
-      return out;
-    });
+    // one INSERT ... SELECT for every endpoint, however many there are (no statement per endpoint)
+    const ids = await this.txHost.withTransaction(() =>
+      this.repo.insertDeliveries({ eventType: cmd.type, eventKey: cmd.key, payload, owners: cmd.owners }),
+    );
     for (const id of ids) {
       try {
         await this.queue.add(DELIVER_WEBHOOK_JOB, { deliveryId: id, attempt: 1 }, { ...DELIVER_WEBHOOK_JOB_OPTIONS, jobId: deliveryJobId(id, 1) });

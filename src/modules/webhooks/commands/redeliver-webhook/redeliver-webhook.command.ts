@@ -6,6 +6,8 @@ export class RedeliverWebhookCommand extends Command<DeliveryView> {
   constructor(
     readonly endpointId: string,
     readonly deliveryId: string,
+    /** the API key asking (only what it created; another key's is a 404); null/unset = any (admin) */
+    readonly owner?: string | null,
   ) {
     super();
   }

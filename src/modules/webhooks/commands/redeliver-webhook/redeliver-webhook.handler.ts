@@ -29,7 +29,7 @@ export class RedeliverWebhookHandler implements ICommandHandler<RedeliverWebhook
 
   async execute(cmd: RedeliverWebhookCommand): Promise<DeliveryView> {
     const attempt = await this.txHost.withTransaction(async () => {
-      const endpoint = await this.repo.findEndpoint(cmd.endpointId);
+      const endpoint = await this.repo.findEndpoint(cmd.endpointId, cmd.owner);
       if (!endpoint) throw new WebhookEndpointNotFoundError(cmd.endpointId);
       if (endpoint.status === 'disabled') throw new WebhookEndpointDisabledError(cmd.endpointId);
       const d = await this.repo.findDelivery(cmd.endpointId, cmd.deliveryId);

@@ -9,7 +9,7 @@ export class GetWebhookEndpointHandler implements IQueryHandler<GetWebhookEndpoi
   constructor(private readonly repo: WebhookEndpointsRepository) {}
 
   async execute(q: GetWebhookEndpointQuery): Promise<EndpointView> {
-    const e = await this.repo.findEndpoint(q.endpointId);
+    const e = await this.repo.findEndpoint(q.endpointId, q.owner);
     if (!e) throw new WebhookEndpointNotFoundError(q.endpointId);
     return toEndpointView(e);
   }

@@ -11,7 +11,7 @@ export class ListWebhookDeliveriesHandler implements IQueryHandler<ListWebhookDe
   constructor(private readonly repo: WebhookEndpointsRepository) {}
 
   async execute(q: ListWebhookDeliveriesQuery): Promise<DeliveryPage> {
-    if (!(await this.repo.findEndpoint(q.endpointId))) throw new WebhookEndpointNotFoundError(q.endpointId);
+    if (!(await this.repo.findEndpoint(q.endpointId, q.owner))) throw new WebhookEndpointNotFoundError(q.endpointId);
     const rows = await this.repo.list(q.endpointId, q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
     const page = rows.slice(0, q.limit);
     const attempts = await this.repo.attemptsOf(page.map((d) => d.id));

@@ -11,6 +11,8 @@ export class ListWebhookDeliveriesQuery extends Query<DeliveryPage> {
     readonly endpointId: string,
     readonly limit: number,
     readonly cursor?: string,
+    /** the API key asking (only what it created; another key's is a 404); null/unset = any (admin) */
+    readonly owner?: string | null,
   ) {
     super();
   }
