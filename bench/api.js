@@ -255,7 +255,8 @@ async function run({ log, cleanup }) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME || '/tmp',
-    NODE_ENV: 'production',
+    // not 'production': that refuses the dev chain's fallbacks (treasury = dev account 0, dev chain tokens)
+    NODE_ENV: 'test',
     ROLE: 'api',
     PORT: String(appPort),
     HOST: '127.0.0.1',
@@ -265,7 +266,7 @@ async function run({ log, cleanup }) {
     DEVCHAIN_FILE: path.join(dir, 'devchain.json'),
     QUEUE_PREFIX: prefix,
     API_KEYS: `bench:${API_SECRET}`,
-    ADMIN_TOKEN: 'bench-admin-token',
+    ADMIN_TOKEN: 'bench-admin-token-at-least-32-characters',
     LOG_LEVEL: 'warn',
     RL_PER_MIN_IP: '1000000000',
     RL_CLAIMS_PER_HOUR_WALLET: '1000000000',

@@ -17,6 +17,7 @@ import { runMigrations } from './platform/database/data-source';
 import { sendProblem, toProblem } from './platform/errors/problem.filter';
 import { createValidationPipe } from './platform/errors/validation';
 import { registerBodyParsers } from './platform/http/body-parsers';
+import { scopeInlineCsp, STRICT_CSP_DIRECTIVES } from './platform/http/csp';
 import { fastifyRequestIdOptions } from './platform/logging/pino-options';
 import { documentAuth } from './platform/auth/openapi';
 import { documentIdempotency } from './platform/idempotency/openapi';
@@ -27,8 +28,9 @@ import { redisOptions } from './platform/queue/redis-options';
 /** A dependency is missing at boot: one line saying which and how to fix it. */
 export class BootError extends Error {}
 
-const DEV_API_KEY = 'payrail-dev-key';
-const DEV_ADMIN_TOKEN = 'payrail-dev-admin';
+export const DEV_API_KEY = 'payrail-dev-key';
+/** At least 32 characters like every admin token (MIN_ADMIN_TOKEN_LENGTH); published, so refused off dev chains. */
+export const DEV_ADMIN_TOKEN = 'payrail-dev-admin-token-for-dev-chains-only';
 
 function hostPort(url: string): string {
   const u = new URL(url);
@@ -90,30 +92,40 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
   return finaliseForChain({ ...config, chainId }, log);
 }
 
-/** Dev defaults only on dev chains; a dev key or missing secrets on a real chain stop boot. */
+/**
+ * Dev defaults only on dev chains and never with NODE_ENV=production; a dev key or missing secrets on a real
+ * chain (or in production, whatever the chain id) stop boot.
+ */
 export function finaliseForChain(config: AppConfig, log: (line: string) => void): AppConfig {
-  const dev = DEV_CHAIN_IDS.includes(config.chainId!);
+  const production = config.nodeEnv === 'production';
+  // production never takes a dev fallback, even when its RPC is a dev node (a misconfigured CHAIN_RPC_URL)
+  const dev = DEV_CHAIN_IDS.includes(config.chainId!) && !production;
+  const where = production ? `with NODE_ENV=production (chain ${config.chainId})` : `on chain ${config.chainId}`;
   const out = { ...config };
-  if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required on chain ${config.chainId} (the dev chain file only configures dev chains)`);
+  if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required ${where} (the dev chain file only configures dev chains)`);
   if (!out.treasuryPrivateKey) {
-    if (!dev) throw new ConfigError('TREASURY_PRIVATE_KEY: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where}`);
     out.treasuryPrivateKey = devAccount(0).privateKey;
     log('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
   } else if (!dev && isWellKnownDevKey(out.treasuryPrivateKey)) {
-    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain ${config.chainId}`);
+    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused ${where}`);
   }
   if (!dev && out.retiredTreasuryKeys.some(isWellKnownDevKey)) {
-    throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused on chain ${config.chainId}`);
+    throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused ${where}`);
   }
   if (out.apiKeys.length === 0) {
-    if (!dev) throw new ConfigError('API_KEYS: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`API_KEYS: required ${where}`);
     out.apiKeys = [{ name: 'dev', secret: DEV_API_KEY }];
     log(`API_KEYS unset: the dev key "${DEV_API_KEY}" works (dev chains only)`);
+  } else if (!dev && out.apiKeys.some((k) => k.secret === DEV_API_KEY)) {
+    throw new ConfigError(`API_KEYS: the published dev key is refused ${where}`);
   }
   if (!out.adminToken) {
-    if (!dev) throw new ConfigError('ADMIN_TOKEN: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`ADMIN_TOKEN: required ${where}`);
     out.adminToken = DEV_ADMIN_TOKEN;
     log(`ADMIN_TOKEN unset: the dev token "${DEV_ADMIN_TOKEN}" works (dev chains only)`);
+  } else if (!dev && out.adminToken === DEV_ADMIN_TOKEN) {
+    throw new ConfigError(`ADMIN_TOKEN: the published dev token is refused ${where}`);
   }
   if (out.webhookAllowPrivateTargets === null) {
     out.webhookAllowPrivateTargets = dev;
@@ -173,12 +185,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   app.useLogger(app.get(PinoLogger));
   registerBodyParsers(app, config.bodyLimitBytes);
 
-  // security headers; Swagger UI (/docs) needs its inline init script and styles
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-    },
-  });
+  // security headers; a strict CSP everywhere but Swagger UI (/docs) and the board, which need inline scripts
+  await app.register(helmet, { contentSecurityPolicy: { directives: STRICT_CSP_DIRECTIVES } });
+  scopeInlineCsp(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length) {
     // CORS is off unless CORS_ORIGINS names the browser origins allowed
     app.enableCors({

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ValidationError } from '../../../../platform/errors/domain-error';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../../../platform/http/json-depth';
 import { METRIC } from '../../../../platform/metrics/metrics';
 import { isInboundEventType } from '../../domain/event-types';
 import { keysFor, ProviderKeys, verifyWebhook } from '../../domain/signature';
@@ -58,6 +59,9 @@ export class ReceiveWebhookHandler implements ICommandHandler<ReceiveWebhookComm
     }
 
     // Authentic bytes from here on: parse and check the envelope.
+    if (jsonDepthExceeds(cmd.rawBody.toString('utf8'))) {
+      throw new ValidationError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(cmd.rawBody.toString('utf8'));
