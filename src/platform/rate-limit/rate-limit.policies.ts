@@ -92,13 +92,18 @@ function hashed(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 40);
 }
 
+/** The Redis key of a policy's budget for one tracker (an IP, a provider, a wallet), shared by all processes. */
+export function rateLimitKey(config: Pick<AppConfig, 'queuePrefix'>, name: PolicyName, tracker: string): string {
+  return `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
+}
+
 /** The throttlers handed to @nestjs/throttler: limits from config, trackers and keys per policy. */
 export function throttlersFor(config: AppConfig): ThrottlerOptions[] {
   const skip = (name: PolicyName) => (ctx: ExecutionContext) => {
     const req = httpRequest(ctx);
     return req === null || !applies(name, req);
   };
-  const key = (_ctx: ExecutionContext, tracker: string, name: string) => `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
+  const key = (_ctx: ExecutionContext, tracker: string, name: string) => rateLimitKey(config, name as PolicyName, tracker);
   return [
     { name: 'ip', limit: config.rlPerMinIp, ttl: 60_000, skipIf: skip('ip'), generateKey: key },
     {
