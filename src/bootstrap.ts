@@ -11,6 +11,8 @@ import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-met
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError } from './config/config';
 import { createProvider } from './platform/chain/chain.service';
+import { BOOT_RPC_DELAYS_MS, shortRpcReason, withBootRetry } from './platform/chain/rpc-retry';
+import { rpcHost } from './platform/chain/rpc-url';
 import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
 import { ensureDatabase } from './platform/database/ensure-database';
 import { runMigrations } from './platform/database/data-source';
@@ -75,21 +77,33 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
     redis.disconnect();
   }
 
-  const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
-  let chainId: number;
-  try {
-    chainId = Number(BigInt((await probe.send('eth_chainId', [])) as string));
-  } catch {
-    throw new BootError(
-      `The chain RPC is unreachable at ${config.chainRpcUrl}: ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
-    );
-  } finally {
-    probe.destroy();
-  }
+  const chainId = await probeChainId(config, log);
   if (config.chainId !== null && config.chainId !== chainId) {
     throw new ConfigError(`CHAIN_ID: configured ${config.chainId} but the RPC reports ${chainId}`);
   }
   return finaliseForChain({ ...config, chainId }, log);
+}
+
+/**
+ * The chain id from the RPC, retried with backoff on any error (5 attempts over ~15 s, each logged with the
+ * host only, never the URL: a hosted URL carries its key), then one BootError line.
+ */
+async function probeChainId(config: AppConfig, log: (line: string) => void): Promise<number> {
+  const host = rpcHost(config.chainRpcUrl);
+  try {
+    return await withBootRetry(`chain RPC at ${host}: eth_chainId`, async () => {
+      const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
+      try {
+        return Number(BigInt((await probe.send('eth_chainId', [])) as string));
+      } finally {
+        probe.destroy();
+      }
+    }, log);
+  } catch (err) {
+    throw new BootError(
+      `The chain RPC is unreachable at ${host} (${BOOT_RPC_DELAYS_MS.length + 1} attempts, last: ${shortRpcReason(err)}): ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
+    );
+  }
 }
 
 /**
@@ -132,7 +146,7 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
   const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
-  log(`chain ${config.chainId} at ${config.chainRpcUrl}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
+  log(`chain ${config.chainId} at ${rpcHost(config.chainRpcUrl)}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
   return out;
 }
 
