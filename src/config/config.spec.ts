@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       expect(c.rlClaimsPerHourWallet).toBe(60);
       expect(c.rlPerMinIp).toBe(600);
       expect(c.rlWebhookPerMin).toBe(100);
+      expect(c.rlWebhookFailuresPerMinIp).toBe(20);
       expect(c.idempotencyTtlHours).toBe(24);
       expect(c.batchWindowMs).toBe(0);
       expect(c.batchMax).toBe(200);

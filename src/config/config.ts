@@ -70,6 +70,8 @@ export interface AppConfig {
   rlClaimsPerHourWallet: number;
   rlPerMinIp: number;
   rlWebhookPerMin: number;
+  /** failed inbound webhook verifications per client IP per minute before that IP gets 429 */
+  rlWebhookFailuresPerMinIp: number;
   idempotencyTtlHours: number;
   /** seconds after which an in-flight Idempotency-Key record (its request crashed) may be taken over */
   idempotencyLockSeconds: number;
@@ -381,6 +383,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rlClaimsPerHourWallet: int(env, 'RL_CLAIMS_PER_HOUR_WALLET', 60, 1),
     rlPerMinIp: int(env, 'RL_PER_MIN_IP', 600, 1),
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),
+    rlWebhookFailuresPerMinIp: int(env, 'RL_WEBHOOK_FAILURES_PER_MIN_IP', 20, 1),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1),
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
     allowSignedClaims,

@@ -6,7 +6,7 @@ import { LimitedRequest, PolicyName, policyHeader, PolicyState, RL_COUNTED, RL_S
 
 /**
  * @nestjs/throttler with the Redis storage, answering with the IETF RateLimit headers and a 429 problem.
- * Registered globally (before the auth guard: `ip`, `webhook-provider`) and again on POST /v1/claims after
+ * Registered globally (before the auth guard: `ip`) and again on POST /v1/claims after
  * authentication (`claims-wallet`); each policy is counted at most once per request. If Redis is down the
  * request is let through (fail open, logged): Postgres constraints, not the limiter, guard the money.
  */
