@@ -13,7 +13,7 @@ const { freePort, startDevchain } = require('../scripts/devchain-lib');
 
 const root = path.resolve(__dirname, '..');
 const API_SECRET = 'bench-client-secret';
-const ADMIN_TOKEN = 'bench-admin-token';
+const ADMIN_TOKEN = 'bench-admin-token-at-least-32-characters';
 const DB_BASE = process.env.BENCH_DATABASE_BASE || 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
@@ -101,7 +101,8 @@ function appEnv({ port, store, chain, rpcUrl, role, extra = {} }) {
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME || '/tmp',
-    NODE_ENV: 'production',
+    // not 'production': that refuses the dev chain's fallbacks (treasury = dev account 0, dev chain tokens)
+    NODE_ENV: 'test',
     ROLE: role,
     PORT: String(port),
     HOST: '127.0.0.1',

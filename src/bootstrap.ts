@@ -9,14 +9,17 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { Wallet } from 'ethers';
 import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-metrics-server';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError, rpcOrigin, tokensLine } from './config/config';
+import { AppConfig, ConfigError, tokensLine } from './config/config';
 import { createProvider } from './platform/chain/chain.service';
+import { BOOT_RPC_DELAYS_MS, shortRpcReason, withBootRetry } from './platform/chain/rpc-retry';
+import { rpcHost } from './platform/chain/rpc-url';
 import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
 import { ensureDatabase } from './platform/database/ensure-database';
 import { runMigrations } from './platform/database/data-source';
 import { sendProblem, toProblem } from './platform/errors/problem.filter';
 import { createValidationPipe } from './platform/errors/validation';
 import { registerBodyParsers } from './platform/http/body-parsers';
+import { scopeInlineCsp, STRICT_CSP_DIRECTIVES } from './platform/http/csp';
 import { fastifyRequestIdOptions } from './platform/logging/pino-options';
 import { documentAuth } from './platform/auth/openapi';
 import { documentIdempotency } from './platform/idempotency/openapi';
@@ -27,8 +30,9 @@ import { redisOptions } from './platform/queue/redis-options';
 /** A dependency is missing at boot: one line saying which and how to fix it. */
 export class BootError extends Error {}
 
-const DEV_API_KEY = 'payrail-dev-key';
-const DEV_ADMIN_TOKEN = 'payrail-dev-admin';
+export const DEV_API_KEY = 'payrail-dev-key';
+/** At least 32 characters like every admin token (MIN_ADMIN_TOKEN_LENGTH); published, so refused off dev chains. */
+export const DEV_ADMIN_TOKEN = 'payrail-dev-admin-token-for-dev-chains-only';
 
 function hostPort(url: string): string {
   const u = new URL(url);
@@ -73,21 +77,11 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
     redis.disconnect();
   }
 
-  const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
-  let chainId: number;
-  try {
-    chainId = Number(BigInt((await probe.send('eth_chainId', [])) as string));
-  } catch {
-    throw new BootError(
-      `The chain RPC is unreachable at ${rpcOrigin(config.chainRpcUrl)}: ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
-    );
-  } finally {
-    probe.destroy();
-  }
+  const chainId = await probeChainId(config, log);
   if (config.devchainChainId !== null && config.devchainChainId !== chainId) {
     // its tokens (and chain id) describe another chain: refuse rather than pay with the wrong contracts
     throw new ConfigError(
-      `DEVCHAIN_FILE: ${config.devchainFile} describes chain ${config.devchainChainId} but the RPC at ${rpcOrigin(config.chainRpcUrl)} reports ${chainId}; set TOKENS for this chain or restart the dev chain`,
+      `DEVCHAIN_FILE: ${config.devchainFile} describes chain ${config.devchainChainId} but the RPC at ${rpcHost(config.chainRpcUrl)} reports ${chainId}; set TOKENS for this chain or restart the dev chain`,
     );
   }
   if (config.chainId !== null && config.chainId !== chainId) {
@@ -96,37 +90,69 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
   return finaliseForChain({ ...config, chainId }, log);
 }
 
-/** Dev defaults only on dev chains; a dev key or missing secrets on a real chain stop boot. */
+/**
+ * The chain id from the RPC, retried with backoff on any error (5 attempts over ~15 s, each logged with the
+ * host only, never the URL: a hosted URL carries its key), then one BootError line.
+ */
+async function probeChainId(config: AppConfig, log: (line: string) => void): Promise<number> {
+  const host = rpcHost(config.chainRpcUrl);
+  try {
+    return await withBootRetry(`chain RPC at ${host}: eth_chainId`, async () => {
+      const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
+      try {
+        return Number(BigInt((await probe.send('eth_chainId', [])) as string));
+      } finally {
+        probe.destroy();
+      }
+    }, log);
+  } catch (err) {
+    throw new BootError(
+      `The chain RPC is unreachable at ${host} (${BOOT_RPC_DELAYS_MS.length + 1} attempts, last: ${shortRpcReason(err)}): ${config.devchain ? 'run "npm run devchain" (npm start does it for you)' : 'check CHAIN_RPC_URL'}`,
+    );
+  }
+}
+
+/**
+ * Dev defaults only on dev chains and never with NODE_ENV=production; a dev key or missing secrets on a real
+ * chain (or in production, whatever the chain id) stop boot.
+ */
 export function finaliseForChain(config: AppConfig, log: (line: string) => void): AppConfig {
-  const dev = DEV_CHAIN_IDS.includes(config.chainId!);
+  const production = config.nodeEnv === 'production';
+  // production never takes a dev fallback, even when its RPC is a dev node (a misconfigured CHAIN_RPC_URL)
+  const dev = DEV_CHAIN_IDS.includes(config.chainId!) && !production;
+  const where = production ? `with NODE_ENV=production (chain ${config.chainId})` : `on chain ${config.chainId}`;
   const out = { ...config };
-  if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required on chain ${config.chainId} (the dev chain file only configures dev chains)`);
+  if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required ${where} (the dev chain file only configures dev chains)`);
   if (!out.treasuryPrivateKey) {
-    if (!dev) throw new ConfigError('TREASURY_PRIVATE_KEY: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where}`);
     out.treasuryPrivateKey = devAccount(0).privateKey;
     log('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
   } else if (!dev && isWellKnownDevKey(out.treasuryPrivateKey)) {
-    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain ${config.chainId}`);
+    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused ${where}`);
   }
   if (!dev && out.retiredTreasuryKeys.some(isWellKnownDevKey)) {
-    throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused on chain ${config.chainId}`);
+    throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused ${where}`);
   }
   if (out.apiKeys.length === 0) {
-    if (!dev) throw new ConfigError('API_KEYS: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`API_KEYS: required ${where}`);
     out.apiKeys = [{ name: 'dev', secret: DEV_API_KEY }];
     log(`API_KEYS unset: the dev key "${DEV_API_KEY}" works (dev chains only)`);
+  } else if (!dev && out.apiKeys.some((k) => k.secret === DEV_API_KEY)) {
+    throw new ConfigError(`API_KEYS: the published dev key is refused ${where}`);
   }
   if (!out.adminToken) {
-    if (!dev) throw new ConfigError('ADMIN_TOKEN: required on chain ' + config.chainId);
+    if (!dev) throw new ConfigError(`ADMIN_TOKEN: required ${where}`);
     out.adminToken = DEV_ADMIN_TOKEN;
     log(`ADMIN_TOKEN unset: the dev token "${DEV_ADMIN_TOKEN}" works (dev chains only)`);
+  } else if (!dev && out.adminToken === DEV_ADMIN_TOKEN) {
+    throw new ConfigError(`ADMIN_TOKEN: the published dev token is refused ${where}`);
   }
   if (out.webhookAllowPrivateTargets === null) {
     out.webhookAllowPrivateTargets = dev;
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
   const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
-  log(`chain ${config.chainId} at ${rpcOrigin(config.chainRpcUrl)}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
+  log(`chain ${config.chainId} at ${rpcHost(config.chainRpcUrl)}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
   log(tokensLine(out));
   return out;
 }
@@ -181,12 +207,9 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
   app.useLogger(app.get(PinoLogger));
   registerBodyParsers(app, config.bodyLimitBytes);
 
-  // security headers; Swagger UI (/docs) needs its inline init script and styles
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
-    },
-  });
+  // security headers; a strict CSP everywhere but Swagger UI (/docs) and the board, which need inline scripts
+  await app.register(helmet, { contentSecurityPolicy: { directives: STRICT_CSP_DIRECTIVES } });
+  scopeInlineCsp(app.getHttpAdapter().getInstance());
   if (config.corsOrigins.length) {
     // CORS is off unless CORS_ORIGINS names the browser origins allowed
     app.enableCors({

@@ -2,7 +2,8 @@ import { devAccount } from '../platform/chain/dev-accounts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, rpcOrigin, SCOPES, tokensLine } from './config';
+import { rpcHost } from '../platform/chain/rpc-url';
+import { ConfigError, loadConfig, SCOPES, tokensLine } from './config';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
       expect(c.rlClaimsPerHourWallet).toBe(60);
       expect(c.rlPerMinIp).toBe(600);
       expect(c.rlWebhookPerMin).toBe(100);
+      expect(c.rlWebhookFailuresPerMinIp).toBe(20);
       expect(c.idempotencyTtlHours).toBe(24);
       expect(c.batchWindowMs).toBe(0);
       expect(c.batchMax).toBe(200);
@@ -197,6 +199,43 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('security rules (wave 2): admin token and webhook secret strength, one scheme per provider', () => {
+    const b64 = (n: number) => Buffer.alloc(n, 0x5a).toString('base64');
+
+    it('ADMIN_TOKEN: refuses fewer than 32 characters in one line, without echoing it', () => {
+      const err = configError({ ADMIN_TOKEN: 'ten-chars!' });
+      expect(err.message).toMatch(/^ADMIN_TOKEN: must be at least 32 characters/);
+      expect(err.message).not.toMatch(/[\r\n]/);
+      expect(err.message).not.toContain('ten-chars!');
+      expect(configError({ ADMIN_TOKEN: 'x'.repeat(31) }).message).toMatch(/^ADMIN_TOKEN:/);
+      expect(loadConfig(env({ ADMIN_TOKEN: 'x'.repeat(32) })).adminToken).toBe('x'.repeat(32));
+    });
+
+    it.each([
+      ['an empty whsec_ secret', 'acme:whsec_'],
+      ['whsec_ with invalid base64', 'acme:whsec_not*base64!!'],
+      ['whsec_ decoding to 23 bytes', `acme:whsec_${b64(23)}`],
+      ['a legacy secret of 23 bytes', `acme:${'s'.repeat(23)}`],
+    ])('WEBHOOK_SECRETS: refuses %s, naming the provider, never the secret', (_what, value) => {
+      const err = configError({ WEBHOOK_SECRETS: value });
+      expect(err.message).toMatch(/^WEBHOOK_SECRETS: .*"acme"/);
+      expect(err.message).not.toMatch(/[\r\n]/);
+      const secret = value.slice('acme:'.length);
+      if (secret.length > 'whsec_'.length) expect(err.message).not.toContain(secret.replace(/^whsec_/, ''));
+    });
+
+    it('WEBHOOK_SECRETS: accepts 24 decoded bytes (whsec_) and 24-byte legacy secrets', () => {
+      const c = loadConfig(env({ WEBHOOK_SECRETS: `acme:whsec_${b64(24)},acme:whsec_${b64(32)},legacy:${'s'.repeat(24)}` }));
+      expect(c.webhookSecrets.map((w) => w.provider)).toEqual(['acme', 'acme', 'legacy']);
+    });
+
+    it('WEBHOOK_SECRETS: a provider with both whsec_ and legacy secrets is refused (its scheme follows from its secrets)', () => {
+      const err = configError({ WEBHOOK_SECRETS: `acme:whsec_${b64(32)},acme:${'s'.repeat(30)}` });
+      expect(err.message).toMatch(/^WEBHOOK_SECRETS: provider "acme" has both/);
+      expect(err.message).not.toContain('s'.repeat(30));
+    });
+  });
+
   describe('signed claims are vouchers: ALLOW_SIGNED_CLAIMS needs CLAIM_ISSUERS', () => {
     const issuer = '0x90F79bf6EB2c4f870365E785982E1f101E93b906';
 
@@ -339,9 +378,9 @@ describe('loadConfig', () => {
     });
   });
 
-  it('rpcOrigin keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {
-    expect(rpcOrigin('https://eth-mainnet.g.alchemy.com/v2/S3cretKey?x=1')).toBe('https://eth-mainnet.g.alchemy.com');
-    expect(rpcOrigin('wss://user:S3cret@rpc.example:8546/ws/S3cret')).toBe('wss://rpc.example:8546');
-    expect(rpcOrigin('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
+  it('rpcHost keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {
+    expect(rpcHost('https://eth-mainnet.g.alchemy.com/v2/S3cretKey?x=1')).toBe('https://eth-mainnet.g.alchemy.com');
+    expect(rpcHost('wss://user:S3cret@rpc.example:8546/ws/S3cret')).toBe('wss://rpc.example:8546');
+    expect(rpcHost('http://127.0.0.1:8545')).toBe('http://127.0.0.1:8545');
   });
 });

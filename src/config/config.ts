@@ -97,6 +97,8 @@ export interface AppConfig {
   /** outbound webhook endpoints one API key may register */
   webhookEndpointsMax: number;
   rlWebhookPerMin: number;
+  /** failed inbound webhook verifications per client IP per minute before that IP gets 429 */
+  rlWebhookFailuresPerMinIp: number;
   idempotencyTtlHours: number;
   /** seconds after which an in-flight Idempotency-Key record (its request crashed) may be taken over */
   idempotencyLockSeconds: number;
@@ -192,16 +194,6 @@ export function sameRpcUrl(a: string, b: string): boolean {
     return new URL(a).href === new URL(b).href;
   } catch {
     return false;
-  }
-}
-
-/** What a log line may show of an RPC URL: its origin only. Hosted RPC keys live in the path, query or userinfo. */
-export function rpcOrigin(raw: string): string {
-  try {
-    const u = new URL(raw);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return '(unparseable URL)';
   }
 }
 
@@ -369,6 +361,55 @@ function trustProxy(env: Env): false | number | string[] {
   return out;
 }
 
+/** An admin token shorter than this is refused: it opens every admin route and the queue board. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
+/** A webhook secret's HMAC key (decoded bytes of a `whsec_` secret, else the string's UTF-8 bytes) is at least this long. */
+export const MIN_WEBHOOK_SECRET_BYTES = 24;
+
+function adminToken(env: Env): string | null {
+  const raw = env.ADMIN_TOKEN || null;
+  if (raw !== null && raw.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(`ADMIN_TOKEN: must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (got ${raw.length}); generate one with: openssl rand -hex 24`);
+  }
+  return raw;
+}
+
+/**
+ * WEBHOOK_SECRETS: `provider:secret,...`. A `whsec_<base64>` secret (Standard Webhooks) must decode to at least
+ * 24 bytes, any other secret (legacy X-Signature) must be at least 24 bytes as written: an empty or short key
+ * is an HMAC anyone can compute. A provider's scheme follows from its secrets, so one provider cannot mix both
+ * kinds. Messages name the provider, never the secret.
+ */
+function webhookSecrets(env: Env): { provider: string; secret: string }[] {
+  const out = pairs(env, 'WEBHOOK_SECRETS').map((p) => ({ provider: p.left, secret: p.right }));
+  const kinds = new Map<string, Set<'standard' | 'legacy'>>();
+  for (const { provider, secret } of out) {
+    const standard = secret.startsWith('whsec_');
+    let bytes: number;
+    if (standard) {
+      const b64 = secret.slice('whsec_'.length);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 === 1) {
+        throw new ConfigError(`WEBHOOK_SECRETS: the whsec_ secret of provider ${shown(provider)} is not valid base64`);
+      }
+      bytes = Buffer.from(b64, 'base64').length;
+    } else {
+      bytes = Buffer.byteLength(secret, 'utf8');
+    }
+    if (bytes < MIN_WEBHOOK_SECRET_BYTES) {
+      throw new ConfigError(
+        `WEBHOOK_SECRETS: the secret of provider ${shown(provider)} is ${bytes} bytes${standard ? ' decoded' : ''}; at least ${MIN_WEBHOOK_SECRET_BYTES} are required`,
+      );
+    }
+    const set = kinds.get(provider) ?? new Set();
+    set.add(standard ? 'standard' : 'legacy');
+    kinds.set(provider, set);
+    if (set.size > 1) {
+      throw new ConfigError(`WEBHOOK_SECRETS: provider ${shown(provider)} has both whsec_ (Standard Webhooks) and legacy secrets; its scheme follows from its secrets, use one kind`);
+    }
+  }
+  return out;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -441,8 +482,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     payClaimBackoffMs: int(env, 'PAY_CLAIM_BACKOFF_MS', 2000, 10, 3_600_000),
     crashAt: crashPoint(env),
     apiKeys,
-    adminToken: env.ADMIN_TOKEN || null,
-    webhookSecrets: pairs(env, 'WEBHOOK_SECRETS').map((p) => ({ provider: p.left, secret: p.right })),
+    adminToken: adminToken(env),
+    webhookSecrets: webhookSecrets(env),
     webhookRetryScheduleMs: retrySchedule(env),
     webhookDeliveryTimeoutMs: int(env, 'WEBHOOK_DELIVERY_TIMEOUT_MS', 10_000, 100, 60_000),
     webhookAllowPrivateTargets: bool(env, 'WEBHOOK_ALLOW_PRIVATE_TARGETS', null),
@@ -452,6 +493,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(env),
     webhookEndpointsMax: int(env, 'WEBHOOK_ENDPOINTS_MAX', 20, 1, 10_000),
     rlWebhookPerMin: int(env, 'RL_WEBHOOK_PER_MIN', 100, 1),
+    rlWebhookFailuresPerMinIp: int(env, 'RL_WEBHOOK_FAILURES_PER_MIN_IP', 20, 1),
     idempotencyTtlHours: int(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1),
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
     allowSignedClaims,

@@ -16,6 +16,9 @@ interface RpcRequest {
  *   answer never comes back: the client times out not knowing the outcome.
  * - `failEvery(method, n, status)`: every n-th call answers an HTTP 5xx without reaching the node.
  * - `dropEvery(method, n)`: every n-th call's connection is closed without an answer.
+ * - `failEveryRequest(n, status)`: every n-th HTTP request, whatever its methods, answers an HTTP 5xx
+ *   (a flaky hosted provider), from the first request on (boot included).
+ * `start(path)` serves any path; the URL it returns carries `path` (e.g. `/v2/<key>`, like a hosted RPC URL).
  * - `delayReceipts(ms)`: eth_getTransactionReceipt answers null for this long after the node has one.
  * - `withholdNext(count, blocks)`: the next `count` raw transactions are acknowledged (hash returned, and
  *   reported as pending by eth_getTransactionByHash) but reach the node only `blocks` blocks later: a
@@ -27,6 +30,8 @@ export class RpcProxy {
   private readonly calls = new Map<string, number>();
   private forwardTimeout: { method: string; n: number } | null = null;
   private fail: { method: string; n: number; status: number } | null = null;
+  private failAll: { n: number; status: number } | null = null;
+  private requests = 0;
   private drop: { method: string; n: number } | null = null;
   private receiptDelayMs = 0;
   private readonly firstSeenReceipt = new Map<string, number>();
@@ -37,7 +42,7 @@ export class RpcProxy {
 
   constructor(private readonly upstream: string) {}
 
-  async start(): Promise<string> {
+  async start(path = ''): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s) => {
       this.sockets.add(s);
@@ -46,7 +51,7 @@ export class RpcProxy {
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
     const addr = this.server.address();
     this.releaser = setInterval(() => void this.release(), 200);
-    return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    return `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}${path}`;
   }
 
   async stop(): Promise<void> {
@@ -61,6 +66,11 @@ export class RpcProxy {
   failEvery(method: string, n: number, status = 503): void {
     this.fail = { method, n, status };
   }
+  /** The very next request fails, then every n-th one. */
+  failEveryRequest(n: number, status = 500): void {
+    this.failAll = { n, status };
+    this.requests = n - 1;
+  }
   dropEvery(method: string, n: number): void {
     this.drop = { method, n };
   }
@@ -71,7 +81,7 @@ export class RpcProxy {
     this.withhold = { count, blocks };
   }
   clear(): void {
-    this.forwardTimeout = this.fail = this.drop = this.withhold = null;
+    this.forwardTimeout = this.fail = this.drop = this.withhold = this.failAll = null;
     this.receiptDelayMs = 0;
   }
 
@@ -168,6 +178,11 @@ export class RpcProxy {
       return;
     }
     const list = Array.isArray(body) ? body : [body];
+    if (this.failAll && ++this.requests % this.failAll.n === 0) {
+      this.stats.failed++;
+      res.writeHead(this.failAll.status, { 'content-type': 'text/plain' }).end('upstream unavailable');
+      return;
+    }
     let forwardThenHang = false;
     for (const r of list) {
       const n = this.count(r.method);

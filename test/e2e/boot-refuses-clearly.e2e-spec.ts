@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finaliseForChain } from '../../src/bootstrap';
+import { DEV_ADMIN_TOKEN, DEV_API_KEY, finaliseForChain } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { devAccount } from '../../src/platform/chain/dev-accounts';
 
@@ -57,8 +57,38 @@ describe('boot refuses clearly, in one line', () => {
     expect(lines[0]).toMatch(/^payrail: Redis is unreachable at 127\.0\.0\.1:1: start it \(redis-server/);
   });
 
+  it('refuses an empty webhook secret (acme:whsec_) in one line naming WEBHOOK_SECRETS and the provider, and exits 1', async () => {
+    const r = await runMain({ ...base, WEBHOOK_SECRETS: 'acme:whsec_' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^payrail: WEBHOOK_SECRETS: the secret of provider "acme" is 0 bytes decoded/)]);
+  });
+
+  it('refuses a 10-character admin token in one line naming ADMIN_TOKEN (without echoing it), and exits 1', async () => {
+    const r = await runMain({ ...base, ADMIN_TOKEN: 'tencharsXY' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^payrail: ADMIN_TOKEN: must be at least 32 characters/)]);
+    expect(r.stderr).not.toContain('tencharsXY');
+  });
+
+  it('with NODE_ENV=production, no dev fallback is used and the published dev secrets are refused, even on a dev chain id', () => {
+    const prod = { ...loadConfig(base), nodeEnv: 'production', chainId: 31337 };
+    const ok = { treasuryPrivateKey: '0x' + '11'.repeat(32), apiKeys: [{ name: 'a', secret: 'abcdefgh' }], adminToken: 'y'.repeat(32), tokensFromDevchain: false };
+    const lines: string[] = [];
+    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKey: null }, (l) => lines.push(l))).toThrow(/^TREASURY_PRIVATE_KEY: required with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, apiKeys: [] }, (l) => lines.push(l))).toThrow(/^API_KEYS: required with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, adminToken: null }, (l) => lines.push(l))).toThrow(/^ADMIN_TOKEN: required with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKey: devAccount(0).privateKey }, () => undefined)).toThrow(/^TREASURY_PRIVATE_KEY: a well-known dev key is refused with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, apiKeys: [{ name: 'dev', secret: DEV_API_KEY }] }, () => undefined)).toThrow(/^API_KEYS: the published dev key is refused/);
+    expect(() => finaliseForChain({ ...prod, ...ok, adminToken: DEV_ADMIN_TOKEN }, () => undefined)).toThrow(/^ADMIN_TOKEN: the published dev token is refused/);
+    expect(lines).toEqual([]); // no fallback was taken
+    const fine = finaliseForChain({ ...prod, ...ok }, () => undefined);
+    expect(fine.webhookAllowPrivateTargets).toBe(false); // nor the dev default for private webhook targets
+    // the published dev secrets are refused on real chains too, outside production
+    expect(() => finaliseForChain({ ...prod, ...ok, nodeEnv: 'development', chainId: 1, adminToken: DEV_ADMIN_TOKEN }, () => undefined)).toThrow(/^ADMIN_TOKEN: the published dev token/);
+  });
+
   it('on a non-dev chain, refuses well-known dev keys and requires API keys and an admin token', () => {
-    const cfg = loadConfig({ ...base, TREASURY_PRIVATE_KEY: devAccount(3).privateKey, API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x' });
+    const cfg = loadConfig({ ...base, TREASURY_PRIVATE_KEY: devAccount(3).privateKey, API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x'.repeat(32) });
     expect(() => finaliseForChain({ ...cfg, chainId: 1 }, () => undefined)).toThrow(/^TREASURY_PRIVATE_KEY: a well-known dev key is refused on chain 1$/);
     const real = loadConfig({ ...base, TREASURY_PRIVATE_KEY: '0x' + '11'.repeat(32) });
     expect(() => finaliseForChain({ ...real, chainId: 1 }, () => undefined)).toThrow(/^API_KEYS: required/);
@@ -66,13 +96,14 @@ describe('boot refuses clearly, in one line', () => {
     const lines: string[] = [];
     const dev = finaliseForChain({ ...loadConfig(base), chainId: 31337 }, (l) => lines.push(l));
     expect(dev.apiKeys).toEqual([{ name: 'dev', secret: 'payrail-dev-key' }]);
-    expect(dev.adminToken).toBe('payrail-dev-admin');
+    expect(dev.adminToken).toBe(DEV_ADMIN_TOKEN);
+    expect(dev.adminToken!.length).toBeGreaterThanOrEqual(32);
     expect(dev.treasuryPrivateKey).toBe(devAccount(0).privateKey);
     expect(lines.join('\n')).not.toContain(devAccount(0).privateKey); // never logs the key
   });
 
   it('WEBHOOK_ALLOW_PRIVATE_TARGETS: unset allows private targets on dev chains only (logged); set, it is kept', () => {
-    const real = { ...base, TREASURY_PRIVATE_KEY: '0x' + '11'.repeat(32), API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x' };
+    const real = { ...base, TREASURY_PRIVATE_KEY: '0x' + '11'.repeat(32), API_KEYS: 'a:abcdefgh', ADMIN_TOKEN: 'x'.repeat(32) };
     const devLines: string[] = [];
     expect(finaliseForChain({ ...loadConfig(base), chainId: 31337 }, (l) => devLines.push(l)).webhookAllowPrivateTargets).toBe(true);
     expect(devLines.filter((l) => l.startsWith('WEBHOOK_ALLOW_PRIVATE_TARGETS unset'))).toHaveLength(1);

@@ -16,7 +16,7 @@ import { legacyHeaders, testSecret } from '../helpers/webhook-receiver';
  */
 describe('logs carry claim ids and no secrets', () => {
   const WEBHOOK_SECRET = testSecret('logs-test');
-  const LEGACY_SECRET = 'legacy-secret-for-logs';
+  const LEGACY_SECRET = 'legacy-secret-for-logs-24-bytes';
   let world: World;
   let app: TestApp | undefined;
   let worker: AppProcess | undefined;
@@ -27,7 +27,7 @@ describe('logs carry claim ids and no secrets', () => {
     world = newWorld();
     dir = mkdtempSync(join(tmpdir(), 'payrail-logs-'));
     file = join(dir, 'app.log');
-    const secrets = { LOG_LEVEL: 'debug', NODE_ENV: 'production', WEBHOOK_SECRETS: `acme:${WEBHOOK_SECRET},legacy:${LEGACY_SECRET}` };
+    const secrets = { LOG_LEVEL: 'debug', NODE_ENV: 'test', WEBHOOK_SECRETS: `acme:${WEBHOOK_SECRET},legacy:${LEGACY_SECRET}` };
     app = await bootApp(world, { ...secrets, ROLE: 'api', LOG_FILE: file });
     worker = await spawnApp(world, { ...secrets, ROLE: 'worker' });
   });

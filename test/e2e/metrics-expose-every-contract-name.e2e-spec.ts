@@ -24,7 +24,7 @@ function parse(text: string): Sample[] {
 }
 
 describe('/metrics exposes every contract metric with sane values', () => {
-  const t = useWorld({ RECONCILE_EVERY_MS: '300', WEBHOOK_SECRETS: 'legacy:legacy-plain-secret' }, { provider: true });
+  const t = useWorld({ RECONCILE_EVERY_MS: '300', WEBHOOK_SECRETS: 'legacy:legacy-plain-secret-of-24-bytes' }, { provider: true });
 
   const scrape = async () => {
     const r = await http<string>(t.app, 'GET', '/metrics', undefined, { auth: null });

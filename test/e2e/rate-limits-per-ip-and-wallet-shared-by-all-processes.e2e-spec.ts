@@ -1,3 +1,4 @@
+import { sendSignedWebhook, testSecret } from '../helpers/webhook-receiver';
 import { API_KEY, bootApp, http, newWorld, sql, TestApp, World } from '../helpers/app';
 import { freshWallet } from '../helpers/chain';
 
@@ -6,7 +7,7 @@ import { freshWallet } from '../helpers/chain';
  * every process (two app instances on one QUEUE_PREFIX here); the 61st -> 429 problem with Retry-After and
  * the IETF RateLimit headers, while another wallet behind the same IP still gets 201. Unauthenticated
  * requests cannot spend a wallet's budget. Per-IP limits cover every client route, failed auth included,
- * but not health, metrics or docs. Inbound webhooks are limited per provider.
+ * but not health, metrics or docs. Inbound webhooks are limited per provider, counting verified requests only.
  */
 describe('rate limits: per wallet and per IP, one budget across processes', () => {
   let world: World;
@@ -132,22 +133,26 @@ describe('rate limits: per wallet and per IP, one budget across processes', () =
     }
   });
 
-  it('per provider on inbound webhooks (counted before signature checks; the IP budget is not used)', async () => {
+  it('per provider on inbound webhooks, counted only once the signature is verified (the IP budget is not used)', async () => {
     const prefix = `${world.env.QUEUE_PREFIX}wh`;
-    const e = await bootApp(world, { ROLE: 'api', RL_WEBHOOK_PER_MIN: '3', RL_PER_MIN_IP: '2', QUEUE_PREFIX: prefix });
+    const acme = testSecret('rl-acme');
+    const other = testSecret('rl-other');
+    const e = await bootApp(world, { ROLE: 'api', RL_WEBHOOK_PER_MIN: '3', RL_PER_MIN_IP: '2', QUEUE_PREFIX: prefix, WEBHOOK_SECRETS: `acme:${acme},other:${other}` });
     try {
-      const hook = (provider: string) =>
-        http(e, 'POST', `/v1/webhooks/${provider}`, { id: `evt_${Math.random()}`, type: 'contribution.settled', data: {} }, { auth: null });
+      const hook = (provider: string, secret: string) =>
+        sendSignedWebhook(e, provider, secret, { id: `evt_${Math.random()}`, type: 'noise.ignored', data: {} });
+      const unsigned = await http(e, 'POST', '/v1/webhooks/acme', { id: 'evt_x', type: 'noise.ignored', data: {} }, { auth: null });
+      expect(unsigned.status).toBe(401); // refused, and spends nothing of acme's budget
       for (let i = 0; i < 3; i++) {
-        const r = await hook('acme');
-        expect(r.status).toBeLessThan(429); // unsigned: refused by the webhook module, but not throttled
+        const r = await hook('acme', acme);
+        expect(r.status).toBeLessThan(300);
         expect(r.headers.get('ratelimit-policy')).toBe('"webhook-provider";q=3;w=60');
       }
-      const over = await hook('ACME');
+      const over = await hook('acme', acme);
       expect(over.status).toBe(429);
       expect(over.headers.get('ratelimit')).toMatch(/^"webhook-provider";r=0;t=\d+$/);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect((await hook('legacy')).status).toBeLessThan(429); // another provider, another budget
+      expect((await hook('other', other)).status).toBeLessThan(300); // another provider, another budget
     } finally {
       await e.close();
     }

@@ -11,7 +11,7 @@ import { legacyHeaders, sendSignedWebhook, standardHeaders, testSecret, verifica
 describe('webhook signatures: rejected and counted, accepted when any signature is valid', () => {
   const OLD = testSecret('acme-old');
   const NEW = testSecret('acme-new');
-  const LEGACY = 'legacy-plain-secret';
+  const LEGACY = 'legacy-plain-secret-of-24-bytes';
   const t = useWorld({
     WEBHOOK_SECRETS: `acme:${OLD},acme:${NEW},legacy:${LEGACY}`,
     RL_WEBHOOK_PER_MIN: '100000',
@@ -72,6 +72,13 @@ describe('webhook signatures: rejected and counted, accepted when any signature 
     const body = JSON.stringify(event());
     await expectRejected('legacy', body, legacyHeaders('not-the-secret', body), 'bad_signature');
     await expectRejected('nobody-configured-me', body, standardHeaders(NEW, body), 'unknown_provider', 'unknown');
+  });
+
+  it('the scheme follows from the provider\'s secrets: a legacy provider refuses Standard Webhooks headers (even keyed with its secret), acme refuses X-Signature', async () => {
+    const body = JSON.stringify(event());
+    // HMAC keyed with the legacy secret's bytes, sent as Standard Webhooks: once accepted because the header chose the scheme
+    await expectRejected('legacy', body, standardHeaders('whsec_' + Buffer.from(LEGACY).toString('base64'), body), 'missing_headers');
+    await expectRejected('acme', body, legacyHeaders(NEW, body), 'missing_headers');
   });
 
   it('accepts two signatures of which one is valid, the rotated secret, and legacy X-Signature', async () => {

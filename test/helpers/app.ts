@@ -8,7 +8,7 @@ import { devAccount } from '../../src/platform/chain/dev-accounts';
 import { chainProvider } from './chain';
 
 export const API_KEY = 'e2e-client-secret';
-export const ADMIN_TOKEN = 'e2e-admin-token';
+export const ADMIN_TOKEN = 'e2e-admin-token-at-least-32-characters';
 
 function runEnv(name: string): string {
   const v = process.env[name];

@@ -7,6 +7,7 @@ import { ClaimEntity } from './persistence/claim.entity';
 import { ClaimsRepository, SweepKey } from './persistence/claims.repository';
 
 export type { SweepKey };
+import { redactRpcUrl } from '../../platform/chain/rpc-url';
 
 /**
  * The claims module's exported port: every state change other modules may make to claims, each one a
@@ -45,7 +46,8 @@ export class ClaimLifecycle {
   }
 
   /** processing -> pending: the lease holder gives the claim back before anything was signed. */
-  async release(claimId: string, owner: string, error: string): Promise<void> {
+  async release(claimId: string, owner: string, rawError: string): Promise<void> {
+    const error = redactRpcUrl(rawError); // shown as lastError and in the events: never the RPC's key
     const moved = await this.repo.transition(
       [claimId],
       'pending',
@@ -99,7 +101,8 @@ export class ClaimLifecycle {
    * -> cancelled or failed, with the ledger reversal of the entitlement (payable back to expense:rewards).
    * Returns the claims moved.
    */
-  async void(claimIds: string[], to: Extract<ClaimStatus, 'cancelled' | 'failed'>, actor: string, error: string | null): Promise<string[]> {
+  async void(claimIds: string[], to: Extract<ClaimStatus, 'cancelled' | 'failed'>, actor: string, rawError: string | null): Promise<string[]> {
+    const error = rawError === null ? null : redactRpcUrl(rawError);
     const moved = await this.repo.transition(
       claimIds,
       to,
@@ -124,7 +127,8 @@ export class ClaimLifecycle {
    * submitted -> pending for every claim of a payout whose nonce was provably consumed by another
    * transaction (never ours): the claim will get a new payout. Returns the claims moved.
    */
-  async requeueFromPayout(payoutId: string, actor: string, reason: string): Promise<string[]> {
+  async requeueFromPayout(payoutId: string, actor: string, rawReason: string): Promise<string[]> {
+    const reason = redactRpcUrl(rawReason);
     const claims = await this.repo.findByPayout(payoutId);
     const moved = await this.repo.transition(
       claims.map((c) => c.id),
@@ -163,13 +167,14 @@ export class ClaimLifecycle {
   }
 
   /** An audit event without a status change (e.g. a replacement transaction for a submitted claim). */
-  async recordEvent(claimIds: string[], status: ClaimStatus, actor: string, detail: Record<string, unknown>): Promise<void> {
+  async recordEvent(claimIds: string[], status: ClaimStatus, actor: string, rawDetail: Record<string, unknown>): Promise<void> {
+    const detail = JSON.parse(redactRpcUrl(JSON.stringify(rawDetail))) as Record<string, unknown>;
     await this.repo.appendEvents(claimIds.map((claimId) => ({ claimId, from: status, to: status, actor, detail })));
   }
 
   /** Records a non-terminal problem on the claim (shown as lastError), without a state change. */
   async noteError(claimIds: string[], error: string): Promise<void> {
-    await this.repo.noteError(claimIds, error);
+    await this.repo.noteError(claimIds, redactRpcUrl(error));
   }
 
   /**

@@ -4,6 +4,7 @@ import { formatEther, parseEther } from 'ethers';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { ChainService } from '../../platform/chain/chain.service';
 import { RedisClient } from '../../platform/queue/redis.provider';
+import { redactRpcUrl } from '../../platform/chain/rpc-url';
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
@@ -27,7 +28,7 @@ export class ChainHealthIndicator {
       if (chainId !== this.chain.chainId) return s.down({ message: `chainId ${chainId}, expected ${this.chain.chainId}` });
       return s.up({ chainId, block });
     } catch (err) {
-      return s.down({ message: `RPC unreachable: ${(err as Error).message.slice(0, 120)}` });
+      return s.down({ message: `RPC unreachable: ${redactRpcUrl((err as Error).message).slice(0, 120)}` });
     }
   }
 }
@@ -72,7 +73,7 @@ export class SignerBalanceHealthIndicator {
       if (balance < this.min) return s.down({ ...detail, message: `treasury ETH balance below MIN_SIGNER_ETH: it cannot pay gas` });
       return s.up(detail);
     } catch (err) {
-      return s.down({ address, message: `balance unavailable: ${(err as Error).message.slice(0, 120)}` });
+      return s.down({ address, message: `balance unavailable: ${redactRpcUrl((err as Error).message).slice(0, 120)}` });
     }
   }
 }

@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClsService } from 'nestjs-cls';
 import { ChainService } from '../../platform/chain/chain.service';
 import { NonceAllocator } from '../../platform/chain/nonce-allocator';
+import { withBootRetry } from '../../platform/chain/rpc-retry';
 import { FundingSync } from './funding-sync.service';
 
 /**
@@ -27,14 +28,18 @@ export class TreasuryBootstrap implements OnApplicationBootstrap {
     await this.cls.run(async () => {
       // every loaded key, retired ones too (a retired key registered here for the first time had no payouts)
       for (const address of this.chain.loadedSigners()) {
-        const next = await this.txHost.withTransaction(async () => {
-          await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
-          const pending = await this.chain.provider.getTransactionCount(address, 'pending');
-          return this.nonces.ensureSigner(address, this.chain.chainId, pending);
-        });
+        // a transient RPC error (a hosted RPC's 5xx) must not end the boot: retried with backoff, like the preflight
+        const next = await withBootRetry(`reading the pending nonce of ${address}`, () =>
+          this.txHost.withTransaction(async () => {
+            await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
+            const pending = await this.chain.provider.getTransactionCount(address, 'pending');
+            return this.nonces.ensureSigner(address, this.chain.chainId, pending);
+          }),
+          (l) => this.logger.warn(l),
+        );
         this.logger.log(`${this.chain.roleOf(address)} signer ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
       }
-      await this.funding.sync();
+      await withBootRetry('booking the treasury funding', () => this.funding.sync(), (l) => this.logger.warn(l));
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { FetchRequest, Interface, JsonRpcProvider, Network, Wallet } from 'ethers';
+import { FetchRequest, Interface, JsonRpcPayload, JsonRpcProvider, JsonRpcResult, Network, Wallet } from 'ethers';
 import { APP_CONFIG, AppConfig, TokenConfig } from '../../config/config';
+import { redactRpcError, registerRpcUrl } from './rpc-url';
 
 export const ERC20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
@@ -83,7 +84,22 @@ export class ChainService implements OnApplicationShutdown {
  * no JSON-RPC batching: one failing or hanging call must not take twenty unrelated ones down with it.
  */
 export function createProvider(url: string, chainId: number, timeoutMs = 10_000): JsonRpcProvider {
+  registerRpcUrl(url);
   const req = new FetchRequest(url);
   req.timeout = timeoutMs;
-  return new JsonRpcProvider(req, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 1 });
+  return new RedactingJsonRpcProvider(req, chainId, { staticNetwork: Network.from(chainId), cacheTimeout: -1, batchMaxCount: 1 });
+}
+
+/**
+ * ethers puts the request URL (and so a hosted provider's key) into the error of any non-2xx answer: every
+ * error leaving the transport is scrubbed here, before anything can log or store it (rpc-url.ts).
+ */
+class RedactingJsonRpcProvider extends JsonRpcProvider {
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    try {
+      return await super._send(payload);
+    } catch (err) {
+      throw redactRpcError(err);
+    }
+  }
 }

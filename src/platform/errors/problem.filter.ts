@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { JSON_TOO_DEEP, MAX_JSON_DEPTH } from '../http/json-depth';
 import { DomainError, ValidationError } from './domain-error';
 import { Problem, problem, PROBLEM_CONTENT_TYPE } from './problem';
 
@@ -90,7 +91,9 @@ export function toProblem(err: unknown, logger: Logger): Problem {
         ? 'The request body exceeds the 64 KiB limit.'
         : fastifyErr.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Content-Type must be application/json.'
-          : status === 400
+          : fastifyErr.code === JSON_TOO_DEEP
+            ? `The request body nests JSON deeper than ${MAX_JSON_DEPTH} levels.`
+            : status === 400
             ? 'The request body is not valid JSON.'
             : 'The request could not be processed.';
     return problem(status, `http-${status}`, detail);

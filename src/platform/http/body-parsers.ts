@@ -2,20 +2,25 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RawServerDefault } from 'fastify';
 import { parse as parseQueryString } from 'node:querystring';
 import { isWebhookRoute } from '../rate-limit/rate-limit.policies';
+import { jsonDepthExceeds, tooDeepError } from './json-depth';
 
 /**
  * The body parsers Nest would register (JSON with Fastify's prototype-poisoning checks, urlencoded; both
  * keep `rawBody`), with one difference: on an inbound webhook route, JSON that does not parse is NOT a 400
  * here. Its signature must be checked on the raw bytes first, so an unsigned or badly signed request gets
  * the 401 (and is counted in payrail_webhook_verification_failures_total), and only an authentic one is
- * told its JSON is invalid (ReceiveWebhookHandler parses the raw bytes itself). Call before `listen`.
+ * told its JSON is invalid (ReceiveWebhookHandler parses the raw bytes itself). JSON nested deeper than
+ * MAX_JSON_DEPTH is refused (400) before parsing. Call before `listen`.
  */
 export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
   const json = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (req, body, done) => {
-    json(req, body.toString('utf8'), (err, value) => {
+    const text = body.toString('utf8');
+    // a nesting bomb is a 400 before it is parsed (a webhook's is left to its verification, like bad JSON)
+    if (jsonDepthExceeds(text)) return isWebhookRoute(req) ? done(null, undefined) : done(tooDeepError(), undefined);
+    json(req, text, (err, value) => {
       if (err && isWebhookRoute(req)) done(null, undefined);
       else done(err, value);
     });

@@ -13,6 +13,7 @@ const config = {
   apiKeys: [{ name: 'acme', secret: 'acme-secret-123456' }],
   adminToken: 'admin-token-abcdef',
   webhookSecrets: [{ provider: 'acme', secret: 'whsec_c2VjcmV0LWJ5dGVz' }],
+  chainRpcUrl: 'https://eth.rpc.example/v2/logged-rpc-key-abc123',
 };
 
 function capture(): { lines: () => Record<string, unknown>[]; raw: () => string; logger: pino.Logger } {
@@ -28,6 +29,14 @@ function capture(): { lines: () => Record<string, unknown>[]; raw: () => string;
 }
 
 describe('logging options', () => {
+  it('never writes the RPC URL\'s key, whatever the message interpolates (host kept)', () => {
+    const c = capture();
+    c.logger.warn(`watching payout failed: server response 500 (info={"requestUrl":"${config.chainRpcUrl}"})`);
+    c.logger.info({ detail: { url: config.chainRpcUrl } }, 'path /v2/logged-rpc-key-abc123');
+    expect(c.raw()).not.toContain('logged-rpc-key-abc123');
+    expect(c.raw()).toContain('https://eth.rpc.example/[REDACTED]');
+  });
+
   it('accepts a sane x-request-id and replaces anything else with a UUID', () => {
     expect(requestIdFrom('abc-123')).toBe('abc-123');
     expect(requestIdFrom(['r1', 'r2'])).toBe('r1');

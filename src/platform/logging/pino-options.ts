@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino, { DestinationStream, LoggerOptions } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
 import type { AppConfig } from '../../config/config';
+import { redactRpcUrl, registerRpcUrl } from '../chain/rpc-url';
 import { describeSafely } from '../errors/problem.filter';
 
 /** Request ids we accept from a caller's `x-request-id`; anything else is replaced by a fresh UUID. */
@@ -93,7 +94,15 @@ export function wantsPretty(config: Pick<AppConfig, 'nodeEnv' | 'logFile'>, stdo
   return config.nodeEnv === 'development' && stdoutIsTty && !config.logFile;
 }
 
-type LogConfig = Pick<AppConfig, 'logLevel' | 'logFile' | 'nodeEnv' | 'role' | 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'>;
+type LogConfig = Pick<AppConfig, 'logLevel' | 'logFile' | 'nodeEnv' | 'role' | 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> &
+  Partial<Pick<AppConfig, 'chainRpcUrl'>>;
+
+/** The secret values scrubbed, then the RPC URL's key parts (a hosted RPC URL carries its key: rpc-url.ts). */
+export function lineScrubber(config: LogConfig): (line: string) => string {
+  const secrets = secretScrubber(secretValues(config));
+  if (config.chainRpcUrl) registerRpcUrl(config.chainRpcUrl);
+  return (line) => redactRpcUrl(secrets(line));
+}
 
 /**
  * The root pino logger: level from LOG_LEVEL, redaction, secret scrubbing, destination (LOG_FILE, else
@@ -109,7 +118,7 @@ export function createRootLogger(config: LogConfig, opts: { stdoutIsTty?: boolea
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: safeError, error: safeError },
-    hooks: { streamWrite: secretScrubber(secretValues(config)) },
+    hooks: { streamWrite: lineScrubber(config) },
   };
   let stream: DestinationStream | undefined = opts.stream;
   if (stream) {

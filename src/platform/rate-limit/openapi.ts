@@ -55,7 +55,7 @@ function policiesOf(path: string, method: string): string[] {
     out.push(`"ip" (RL_PER_MIN_IP per minute per client IP, for the others; TRUST_PROXY names the proxies whose X-Forwarded-For counts)`);
   }
   if (method === 'post' && path === '/v1/claims') out.push(`"claims-wallet" (RL_CLAIMS_PER_HOUR_WALLET per hour per wallet)`);
-  if (method === 'post' && path.startsWith('/v1/webhooks/')) out.push(`"webhook-provider" (RL_WEBHOOK_PER_MIN per minute per provider)`);
+  if (method === 'post' && path.startsWith('/v1/webhooks/')) out.push(`"webhook-provider" (RL_WEBHOOK_PER_MIN per minute per provider, verified requests only)`, `"webhook-failures" (RL_WEBHOOK_FAILURES_PER_MIN_IP failed verifications per minute per client IP)`);
   return out;
 }
 

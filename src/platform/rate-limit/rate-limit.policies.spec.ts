@@ -32,9 +32,10 @@ describe('rate-limit policies by route', () => {
     expect(walletOf(verified)).toBe(W.toLowerCase());
   });
 
-  it('webhook-provider: POST /v1/webhooks/:provider by provider, lower-cased', () => {
+  it('webhook-provider: by provider, lower-cased, and never counted by the global guard (only once verified)', () => {
     const r = req('POST', '/v1/webhooks/:provider', { params: { provider: 'Acme' } as never });
-    expect(applies('webhook-provider', r)).toBe(true);
+    expect(applies('webhook-provider', r)).toBe(false);
+    expect(applies('webhook-failures', r)).toBe(false);
     expect(providerOf(r)).toBe('acme');
     expect(applies('webhook-provider', req('POST', '/v1/claims'))).toBe(false);
     expect(providerOf({ url: '/v1/webhooks/Legacy?x=1', routeOptions: {} } as never)).toBe('legacy');
@@ -67,10 +68,9 @@ describe('rate-limit policies by route', () => {
     expect(t.map((x) => [x.name, x.limit, x.ttl])).toEqual([
       ['ip', 600, 60_000],
       ['api-key', 6000, 60_000],
-      ['webhook-provider', 100, 60_000],
       ['claims-wallet', 60, 3_600_000],
     ]);
-    const key = t[3]!.generateKey!(null as never, '0xabc', 'claims-wallet');
+    const key = t[2]!.generateKey!(null as never, '0xabc', 'claims-wallet');
     expect(key).toMatch(/^pfx:rl:claims-wallet:[0-9a-f]{40}$/);
     expect(key).not.toContain('0xabc');
   });

@@ -17,10 +17,13 @@ import type { AuthedRequest } from '../auth/auth.guard';
  * - `claims-wallet`: POST /v1/claims per wallet (the body's `wallet`, lower-cased), RL_CLAIMS_PER_HOUR_WALLET
  *   an hour. Counted only after the caller is authenticated (API key, or a verified EIP-712 signature), so
  *   nobody can spend someone else's wallet budget with unauthenticated requests.
- * - `webhook-provider`: POST /v1/webhooks/:provider per provider, RL_WEBHOOK_PER_MIN a minute.
+ * - `webhook-provider`: POST /v1/webhooks/:provider per provider, RL_WEBHOOK_PER_MIN a minute, counted only
+ *   once the signature is verified (WebhookRateLimits, from the intake): forged posts spend nothing of it.
+ * - `webhook-failures`: failed webhook verifications per client IP, RL_WEBHOOK_FAILURES_PER_MIN_IP a minute
+ *   (WebhookRateLimits): a forging IP gets 429 before any verification work.
  * Keys live under `<QUEUE_PREFIX>:rl:` in the shared Redis, so every process counts into one budget.
  */
-export type PolicyName = 'ip' | 'api-key' | 'claims-wallet' | 'webhook-provider';
+export type PolicyName = 'ip' | 'api-key' | 'claims-wallet' | 'webhook-provider' | 'webhook-failures';
 
 export const CLAIMS_ROUTE = '/v1/claims';
 const WEBHOOKS_PREFIX = '/v1/webhooks/';
@@ -103,12 +106,18 @@ export function applies(name: PolicyName, req: LimitedRequest, verify: KeyVerifi
     case 'claims-wallet':
       return req.method === 'POST' && routeOf(req) === CLAIMS_ROUTE && !!req.principal && walletOf(req) !== null;
     case 'webhook-provider':
-      return isWebhookRoute(req) && providerOf(req) !== '';
+    case 'webhook-failures':
+      return false; // counted by WebhookRateLimits, where the signature verdict is known
   }
 }
 
 function hashed(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 40);
+}
+
+/** The Redis key of a policy's budget for one tracker (an IP, a provider, a wallet), shared by all processes. */
+export function rateLimitKey(config: Pick<AppConfig, 'queuePrefix'>, name: PolicyName, tracker: string): string {
+  return `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
 }
 
 /** The throttlers handed to @nestjs/throttler: limits from config, trackers and keys per policy. */
@@ -117,7 +126,7 @@ export function throttlersFor(config: AppConfig, verify: KeyVerifier): Throttler
     const req = httpRequest(ctx);
     return req === null || !applies(name, req, verify);
   };
-  const key = (_ctx: ExecutionContext, tracker: string, name: string) => `${config.queuePrefix}:rl:${name}:${hashed(tracker)}`;
+  const key = (_ctx: ExecutionContext, tracker: string, name: string) => rateLimitKey(config, name as PolicyName, tracker);
   return [
     { name: 'ip', limit: config.rlPerMinIp, ttl: 60_000, skipIf: skip('ip'), generateKey: key },
     {
@@ -127,14 +136,6 @@ export function throttlersFor(config: AppConfig, verify: KeyVerifier): Throttler
       skipIf: skip('api-key'),
       // the key's name: every secret of a key (rotation) shares its budget
       getTracker: (req) => apiKeyOf(req as LimitedRequest, verify) ?? '',
-      generateKey: key,
-    },
-    {
-      name: 'webhook-provider',
-      limit: config.rlWebhookPerMin,
-      ttl: 60_000,
-      skipIf: skip('webhook-provider'),
-      getTracker: (req) => providerOf(req as FastifyRequest),
       generateKey: key,
     },
     {

@@ -11,6 +11,7 @@ import { ClaimLifecycle } from '../../claims/claim-lifecycle.service';
 import { PayoutSettledEvent } from '../../payouts/events/payout-settled.event';
 import { GetPayoutQuery } from '../../payouts/queries/get-payout/get-payout.query';
 import type { PayoutView } from '../../payouts/queries/get-payout/get-payout.query';
+import { redactRpcUrl } from '../../../platform/chain/rpc-url';
 
 type SettledClaim = Awaited<ReturnType<ClaimLifecycle['findByPayout']>>[number];
 
@@ -43,7 +44,7 @@ export class ObserveSettlementOnPayoutSettledHandler implements IEventHandler<Pa
       );
       await this.trace(e, claims);
     } catch (err) {
-      this.logger.warn(`observing settlement of payout ${e.payoutId} failed: ${(err as Error).message}`);
+      this.logger.warn(`observing settlement of payout ${e.payoutId} failed: ${redactRpcUrl((err as Error).message)}`);
     }
   }
 

@@ -8,6 +8,7 @@ import { ChainService } from '../../../platform/chain/chain.service';
 import { queryRows } from '../../../platform/database/sql';
 import { METRIC } from '../../../platform/metrics/metrics';
 import { computeDrift, nonceGap, PayoutEffect } from './drift';
+import { redactRpcUrl } from '../../../platform/chain/rpc-url';
 
 export interface SignerReport {
   address: string;
@@ -73,7 +74,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.reconcile()
-        .catch((err: unknown) => this.logger.warn(`reconciliation failed (next run in ${this.config.reconcileEveryMs} ms): ${(err as Error).message}`))
+        .catch((err: unknown) => this.logger.warn(`reconciliation failed (next run in ${this.config.reconcileEveryMs} ms): ${redactRpcUrl((err as Error).message)}`))
         .finally(() => {
           this.running = null;
           this.schedule(this.config.reconcileEveryMs);

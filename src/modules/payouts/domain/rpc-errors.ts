@@ -1,9 +1,12 @@
+import { redactRpcUrl } from '../../../platform/chain/rpc-url';
+
 /** The one classification of node errors on broadcast (ARCHITECTURE §1.7). */
 export type BroadcastOutcome = 'accepted' | 'already-known' | 'nonce-too-low' | 'underpriced' | 'insufficient-funds' | 'retry';
 
+/** The node's own message of an RPC error, with the RPC URL's key parts removed (it is logged and stored as lastError). */
 export function rpcErrorMessage(err: unknown): string {
   const e = err as { shortMessage?: string; message?: string; info?: { error?: { message?: string } }; error?: { message?: string } };
-  return (e?.info?.error?.message ?? e?.error?.message ?? e?.shortMessage ?? e?.message ?? String(err)).slice(0, 500);
+  return redactRpcUrl(e?.info?.error?.message ?? e?.error?.message ?? e?.shortMessage ?? e?.message ?? String(err)).slice(0, 500);
 }
 
 export function classifyBroadcastError(err: unknown): BroadcastOutcome {

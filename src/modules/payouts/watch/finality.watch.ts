@@ -9,6 +9,7 @@ import { PayoutJournals } from '../domain/journal-ids';
 import { finalizedBlock } from '../domain/payout-status';
 import { PayoutEntity } from '../persistence/payout.entity';
 import { PayoutsRepository } from '../persistence/payouts.repository';
+import { redactRpcUrl } from '../../../platform/chain/rpc-url';
 
 const BATCH = 2000;
 const PARALLEL = 25;
@@ -77,7 +78,7 @@ export class FinalityWatch {
             if (receipt && receipt.blockHash === p.blockHash) return; // the two answers disagree: next tick
             if (await this.unsettle(p, actor)) result.reorged++;
           } catch (err) {
-            this.logger.warn(`finality check of payout ${p.id} failed (next tick retries): ${(err as Error).message}`);
+            this.logger.warn(`finality check of payout ${p.id} failed (next tick retries): ${redactRpcUrl((err as Error).message)}`);
           }
         }),
       );

@@ -13,6 +13,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../../platform/auth/auth.guard';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
+import { WebhookRateLimits } from '../../../platform/rate-limit/webhook-limits';
+import { WebhookVerificationError } from '../domain/webhook.errors';
 import { ReceiveWebhookCommand } from '../commands/receive-webhook/receive-webhook.command';
 import { WebhookReceivedDto } from './webhook.dto';
 
@@ -20,7 +22,10 @@ import { WebhookReceivedDto } from './webhook.dto';
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly limits: WebhookRateLimits,
+  ) {}
 
   @Post(':provider')
   @Public()
@@ -58,8 +63,16 @@ export class WebhooksController {
     @Req() req: FastifyRequest & { rawBody?: Buffer },
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.commands.execute(new ReceiveWebhookCommand(provider, req.headers, req.rawBody ?? Buffer.alloc(0)));
-    void reply.status(result.httpStatus);
+    // an IP that keeps failing verification is refused before any work (webhooks are exempt from the `ip` budget)
+    await this.limits.refuseIfFailing(req.ip);
+    let result;
+    try {
+      result = await this.commands.execute(new ReceiveWebhookCommand(provider, req.headers, req.rawBody ?? Buffer.alloc(0)));
+    } catch (err) {
+      if (err instanceof WebhookVerificationError) await this.limits.recordFailure(req.ip);
+      throw err;
+    }
+    void reply.status(result.httpStatus).headers(result.headers ?? {});
     return result.body;
   }
 }

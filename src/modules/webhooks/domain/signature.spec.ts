@@ -69,13 +69,14 @@ describe('verifyWebhook: Standard Webhooks v1', () => {
 });
 
 describe('verifyWebhook: legacy X-Signature', () => {
-  const legacy = 'plain-secret';
-  const keys = keysFor([legacy, S1]);
+  const legacy = 'plain-legacy-secret-24-bytes+';
+  const legacy2 = 'second-legacy-secret-rotated-in';
+  const keys = keysFor([legacy, legacy2]);
   const sig = (key: string, raw: Buffer = body) => `sha256=${createHmac('sha256', Buffer.from(key, 'utf8')).update(raw).digest('hex')}`;
 
-  it('accepts sha256=<hex> keyed with the secret string as written (a whsec_ secret too)', () => {
+  it('accepts sha256=<hex> keyed with the secret string as written (any of the provider\'s secrets)', () => {
     expect(verifyWebhook(keys, { 'x-signature': sig(legacy) }, body, now)).toEqual({ ok: true, scheme: 'legacy', messageId: null });
-    expect(verifyWebhook(keys, { 'x-signature': sig(S1) }, body, now).ok).toBe(true);
+    expect(verifyWebhook(keys, { 'x-signature': sig(legacy2) }, body, now).ok).toBe(true);
     expect(verifyWebhook(keys, { 'x-signature': sig(legacy).toUpperCase().replace('SHA256', 'sha256') }, body, now).ok).toBe(true);
   });
 
@@ -85,6 +86,29 @@ describe('verifyWebhook: legacy X-Signature', () => {
       reason: 'bad_signature',
     });
     expect(verifyWebhook(keys, { 'x-signature': 'sha1=abc' }, body, now)).toMatchObject({ reason: 'bad_signature' });
+  });
+});
+
+describe('the scheme follows from the secrets, never from the headers', () => {
+  const sig = (key: string) => `sha256=${createHmac('sha256', Buffer.from(key, 'utf8')).update(body).digest('hex')}`;
+
+  it('a legacy provider refuses Standard Webhooks headers, even validly signed with its secret string', () => {
+    const legacy = 'plain-legacy-secret-24-bytes+';
+    const keys = keysFor([legacy]);
+    expect(keys.scheme).toBe('legacy');
+    // what the old header-driven choice accepted: Standard headers keyed with the legacy string's bytes
+    const h = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(now), 'webhook-signature': signStandard(legacy, 'msg_1', now, body.toString()) };
+    expect(verifyWebhook(keys, h, body, now)).toMatchObject({ ok: false, scheme: 'legacy', reason: 'missing_headers' });
+  });
+
+  it('a whsec_ provider refuses X-Signature, even keyed with its secret string', () => {
+    const keys = keysFor([S1]);
+    expect(keys.scheme).toBe('standard');
+    expect(verifyWebhook(keys, { 'x-signature': sig(S1) }, body, now)).toMatchObject({ ok: false, scheme: 'standard', reason: 'missing_headers' });
+  });
+
+  it('refuses to mix both kinds for one provider', () => {
+    expect(() => keysFor([S1, 'plain-legacy-secret-24-bytes+'])).toThrow(/mix/);
   });
 });
 

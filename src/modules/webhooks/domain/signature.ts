@@ -9,7 +9,9 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * decoded bytes (any other secret string: its UTF-8 bytes).
  * Legacy: `X-Signature: sha256=<hex HMAC-SHA256(key, raw body)>`, the key being the configured secret's
  * UTF-8 bytes as written.
- * The scheme is chosen by which signature header is present. Every comparison is constant-time and every
+ * A provider's scheme follows from its secrets (`whsec_` = Standard Webhooks, anything else = legacy; config
+ * refuses a provider with both), never from whichever header a request carries: a legacy provider's request
+ * with Standard Webhooks headers is `missing_headers`, and the other way round. Every comparison is constant-time and every
  * (secret, signature) pair is compared, so timing reveals neither which secret matched nor how many did.
  */
 export const TOLERANCE_SEC = 300;
@@ -23,8 +25,8 @@ export type VerifyResult =
   | { ok: false; scheme: Scheme | null; reason: VerifyFailure };
 
 export interface ProviderKeys {
-  standard: Buffer[];
-  legacy: Buffer[];
+  scheme: Scheme;
+  keys: Buffer[];
 }
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
@@ -36,8 +38,11 @@ export function standardKey(secret: string): Buffer {
   return secret.startsWith(SECRET_PREFIX) ? Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64') : Buffer.from(secret, 'utf8');
 }
 
+/** The provider's scheme and HMAC keys: Standard Webhooks if its secrets are `whsec_`, else legacy. */
 export function keysFor(secrets: string[]): ProviderKeys {
-  return { standard: secrets.map(standardKey), legacy: secrets.map((s) => Buffer.from(s, 'utf8')) };
+  if (secrets.length > 0 && secrets.every((s) => s.startsWith(SECRET_PREFIX))) return { scheme: 'standard', keys: secrets.map(standardKey) };
+  if (secrets.some((s) => s.startsWith(SECRET_PREFIX))) throw new Error('a provider cannot mix whsec_ and legacy secrets');
+  return { scheme: 'legacy', keys: secrets.map((s) => Buffer.from(s, 'utf8')) };
 }
 
 function header(headers: RequestHeaders, name: string): string | null {
@@ -64,13 +69,10 @@ function anyMatch(candidates: Buffer[], expected: Buffer[]): boolean {
 }
 
 export function verifyWebhook(keys: ProviderKeys, headers: RequestHeaders, body: Buffer, nowSec: number): VerifyResult {
-  const signature = header(headers, 'webhook-signature');
-  if (signature !== null || header(headers, 'webhook-id') !== null || header(headers, 'webhook-timestamp') !== null) {
-    return verifyStandard(keys.standard, headers, body, nowSec);
-  }
+  if (keys.scheme === 'standard') return verifyStandard(keys.keys, headers, body, nowSec);
   const legacy = header(headers, 'x-signature');
-  if (legacy !== null) return verifyLegacy(keys.legacy, legacy, body);
-  return { ok: false, scheme: null, reason: 'missing_headers' };
+  if (legacy === null) return { ok: false, scheme: 'legacy', reason: 'missing_headers' };
+  return verifyLegacy(keys.keys, legacy, body);
 }
 
 function verifyStandard(keys: Buffer[], headers: RequestHeaders, body: Buffer, nowSec: number): VerifyResult {

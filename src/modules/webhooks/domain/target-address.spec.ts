@@ -49,6 +49,9 @@ describe('isPublicAddress', () => {
     'fd00::1',
     'fc00::1',
     'fe80::1',
+    'fec0::1', // site-local (deprecated)
+    '::ffff:0:7f00:1', // IPv4-translated 127.0.0.1 (::ffff:0:0/96)
+    '::ffff:0:a9fe:a9fe', // IPv4-translated 169.254.169.254
     'febf::1',
     'ff02::1',
     '2001:db8::1',

@@ -26,6 +26,7 @@ const REFUSED_IPV6: [string, number][] = [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
   ['::', 96], // IPv4-compatible (deprecated): would embed any IPv4 address
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT, RFC 2765; "::ffff:0:0/96" in the review): ::ffff:0:7f00:1 is 127.0.0.1
   ['64:ff9b::', 96], // NAT64: would embed any IPv4 address
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard-only
@@ -34,6 +35,7 @@ const REFUSED_IPV6: [string, number][] = [
   ['2002::', 16], // 6to4: would embed any IPv4 address
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed as private by some stacks)
   ['ff00::', 8], // multicast
 ];
 

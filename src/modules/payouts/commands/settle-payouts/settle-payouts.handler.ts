@@ -18,6 +18,7 @@ import { FundingSync } from '../../funding-sync.service';
 import { PayoutJournals } from '../../domain/journal-ids';
 import { FinalityWatch } from '../../watch/finality.watch';
 import { SettlePayoutsCommand, WatchResult } from './settle-payouts.command';
+import { redactRpcUrl } from '../../../../platform/chain/rpc-url';
 
 const BATCH = 500;
 const PARALLEL = 25;
@@ -77,7 +78,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
             const outcome = await this.watch(p, head, nonceAtFinal, nextToMine, cmd.actor);
             if (outcome) result[outcome]++;
           } catch (err) {
-            this.logger.warn(`watching payout ${p.id} failed (next tick retries): ${(err as Error).message}`);
+            this.logger.warn(`watching payout ${p.id} failed (next tick retries): ${redactRpcUrl((err as Error).message)}`);
           }
         }),
       );

@@ -6,9 +6,11 @@ import { Queue } from 'bullmq';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
 import { ValidationError } from '../../../../platform/errors/domain-error';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../../../../platform/http/json-depth';
 import { METRIC } from '../../../../platform/metrics/metrics';
+import { WebhookRateLimits } from '../../../../platform/rate-limit/webhook-limits';
 import { isInboundEventType } from '../../domain/event-types';
-import { keysFor, ProviderKeys, verifyWebhook } from '../../domain/signature';
+import { keysFor, ProviderKeys, verifyWebhook, VerifyResult } from '../../domain/signature';
 import { WebhookVerificationError } from '../../domain/webhook.errors';
 import {
   PROCESS_WEBHOOK_EVENT_JOB,
@@ -38,6 +40,7 @@ export class ReceiveWebhookHandler implements ICommandHandler<ReceiveWebhookComm
     private readonly events: WebhookEventsRepository,
     @InjectQueue(WEBHOOK_EVENT_QUEUE) private readonly queue: Queue<ProcessWebhookEventJobData>,
     @InjectMetric(METRIC.webhookVerificationFailures) private readonly failures: Counter<string>,
+    private readonly limits: WebhookRateLimits,
   ) {
     const byProvider = new Map<string, string[]>();
     for (const { provider, secret } of config.webhookSecrets) byProvider.set(provider, [...(byProvider.get(provider) ?? []), secret]);
@@ -56,8 +59,17 @@ export class ReceiveWebhookHandler implements ICommandHandler<ReceiveWebhookComm
       this.failures.inc({ provider: cmd.provider, reason: verdict.reason });
       throw new WebhookVerificationError(verdict.reason);
     }
+    // only a verified request spends the provider's budget (a forger's posts never get its events refused)
+    const headers = await this.limits.countProvider(cmd.provider);
+    return { ...(await this.store(cmd, verdict)), headers };
+  }
+
+  private async store(cmd: ReceiveWebhookCommand, verdict: Extract<VerifyResult, { ok: true }>): Promise<ReceiveWebhookResult> {
 
     // Authentic bytes from here on: parse and check the envelope.
+    if (jsonDepthExceeds(cmd.rawBody.toString('utf8'))) {
+      throw new ValidationError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(cmd.rawBody.toString('utf8'));
