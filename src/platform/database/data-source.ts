@@ -1,6 +1,16 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 
+/**
+ * A pooled client whose backend is terminated (Postgres restart, pg_terminate_backend) emits 'error'. The pool
+ * listens while the client is idle and TypeORM while a query runner holds it, but not in the moments between
+ * (handed out, not yet adopted): an 'error' event with no listener there ends the process. This listener is
+ * always present and does nothing: the broken client's next query fails and the pool discards it.
+ */
+export function keepErrorsOffTheProcess(client: { on(event: 'error', fn: () => void): unknown }): void {
+  client.on('error', () => undefined);
+}
+
 /** TypeORM options shared by the app, the migration runner and the CLI. `synchronize` is never on. */
 export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
   return {
@@ -13,7 +23,7 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, onConnect: keepErrorsOffTheProcess },
   };
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { keepErrorsOffTheProcess } from '../database/data-source';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { describeSafely } from '../errors/problem.filter';
 
@@ -93,6 +94,7 @@ export class IdempotencyStore implements OnApplicationShutdown {
       max: config.role === 'worker' ? 1 : 5,
       connectionTimeoutMillis: 10_000,
       options: '-c synchronous_commit=off',
+      onConnect: keepErrorsOffTheProcess,
     });
     this.pool.on('error', () => undefined); // an idle client's error: the next query reports it
   }
