@@ -11,7 +11,7 @@ import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-met
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, tokensLine } from './config/config';
 import { createProvider } from './platform/chain/chain.service';
-import { BOOT_RPC_DELAYS_MS, shortRpcReason, withBootRetry } from './platform/chain/rpc-retry';
+import { BOOT_RPC_DELAYS_MS, shortRpcReason, withRpcRetry } from './platform/chain/rpc-retry';
 import { rpcHost } from './platform/chain/rpc-url';
 import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
 import { ensureDatabase } from './platform/database/ensure-database';
@@ -97,7 +97,7 @@ export async function preflight(config: AppConfig, log: (line: string) => void =
 async function probeChainId(config: AppConfig, log: (line: string) => void): Promise<number> {
   const host = rpcHost(config.chainRpcUrl);
   try {
-    return await withBootRetry(`chain RPC at ${host}: eth_chainId`, async () => {
+    return await withRpcRetry(`chain RPC at ${host}: eth_chainId`, async () => {
       const probe = createProvider(config.chainRpcUrl, config.chainId ?? 1);
       try {
         return Number(BigInt((await probe.send('eth_chainId', [])) as string));

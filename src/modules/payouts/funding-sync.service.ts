@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { ChainService } from '../../platform/chain/chain.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { fundingBlock, fundingEntry } from './domain/funding';
+import { TICK_RPC_DELAYS_MS, withRpcRetry } from '../../platform/chain/rpc-retry';
 import { FundingRepository } from './persistence/funding.repository';
 
 /** Lower blocks tried in one sync when a payout mined at B is not settled yet (the watcher is one tick behind). */
@@ -48,10 +49,15 @@ export class FundingSync {
   async sync(): Promise<FundingPosted[]> {
     const active = this.chain.treasury.address;
     const others = (await this.repo.signers(this.chain.chainId)).filter((s) => s !== active);
-    const head = await this.chain.provider.getBlockNumber();
+    const head = await this.read('head', () => this.chain.provider.getBlockNumber());
     const posted: FundingPosted[] = [];
     for (const signer of [active, ...others]) posted.push(...(await this.syncSigner(signer, fundingBlock(head, this.config.confirmations))));
     return posted;
+  }
+
+  /** One chain read, retried briefly: a sync needs all of its reads, so one flaky answer would cost the whole sync. */
+  private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRpcRetry(`funding sync: ${what}`, fn, (l) => this.logger.debug(l), TICK_RPC_DELAYS_MS);
   }
 
   private async syncSigner(signer: string, highest: number): Promise<FundingPosted[]> {
@@ -59,8 +65,8 @@ export class FundingSync {
     for (let block = highest; block >= 0 && block > highest - BLOCKS_TRIED; block--) {
       // the chain at B is read before the lock is taken: nothing waits on the RPC while it is held
       const [nonce, ...balances] = await Promise.all([
-        this.chain.provider.getTransactionCount(signer, block),
-        ...tokens.map((t) => this.chain.balanceOf(t, signer, block)),
+        this.read(`nonce of ${signer}`, () => this.chain.provider.getTransactionCount(signer, block)),
+        ...tokens.map((t) => this.read(`${t} balance of ${signer}`, () => this.chain.balanceOf(t, signer, block))),
       ]);
       const outcome = await this.txHost.withTransaction(async () => {
         await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${signer}`]);

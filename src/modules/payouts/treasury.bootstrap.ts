@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClsService } from 'nestjs-cls';
 import { ChainService } from '../../platform/chain/chain.service';
 import { NonceAllocator } from '../../platform/chain/nonce-allocator';
-import { withBootRetry } from '../../platform/chain/rpc-retry';
+import { shortRpcReason, withRpcRetry } from '../../platform/chain/rpc-retry';
 import { FundingSync } from './funding-sync.service';
 
 /**
@@ -29,7 +29,7 @@ export class TreasuryBootstrap implements OnApplicationBootstrap {
       // every loaded key, retired ones too (a retired key registered here for the first time had no payouts)
       for (const address of this.chain.loadedSigners()) {
         // a transient RPC error (a hosted RPC's 5xx) must not end the boot: retried with backoff, like the preflight
-        const next = await withBootRetry(`reading the pending nonce of ${address}`, () =>
+        const next = await withRpcRetry(`reading the pending nonce of ${address}`, () =>
           this.txHost.withTransaction(async () => {
             await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${address}`]);
             const pending = await this.chain.provider.getTransactionCount(address, 'pending');
@@ -39,7 +39,11 @@ export class TreasuryBootstrap implements OnApplicationBootstrap {
         );
         this.logger.log(`${this.chain.roleOf(address)} signer ${address} on chain ${this.chain.chainId}: next nonce ${next}`);
       }
-      await withBootRetry('booking the treasury funding', () => this.funding.sync(), (l) => this.logger.warn(l));
+      // not needed to pay (funds are checked against the chain): if the RPC fails it now, the chain watcher's
+      // funding sync (every 3 s) books it; a boot must not fail on it
+      await this.funding.sync().catch((err: unknown) =>
+        this.logger.warn(`booking the treasury funding at boot failed (the chain watcher books it): ${shortRpcReason(err)}`),
+      );
     });
   }
 }

@@ -9,11 +9,14 @@ export function shortRpcReason(err: unknown): string {
   return redactRpcUrl(e?.shortMessage ?? e?.message ?? String(err)).slice(0, 160);
 }
 
+/** Short retries for a step that runs often (a few reads of one tick): a single flaky answer does not cost the tick. */
+export const TICK_RPC_DELAYS_MS = [100, 300];
+
 /**
- * Runs a boot-time RPC step, retrying any error after each delay of `delays` (logged: what, the attempt,
+ * Runs an RPC step (at boot, or with TICK_RPC_DELAYS_MS in a tick), retrying any error after each delay of `delays` (logged: what, the attempt,
  * the redacted reason, the wait); the last error is thrown (redacted) once the attempts are spent.
  */
-export async function withBootRetry<T>(what: string, fn: () => Promise<T>, log: (line: string) => void, delays: readonly number[] = BOOT_RPC_DELAYS_MS): Promise<T> {
+export async function withRpcRetry<T>(what: string, fn: () => Promise<T>, log: (line: string) => void, delays: readonly number[] = BOOT_RPC_DELAYS_MS): Promise<T> {
   const attempts = delays.length + 1;
   for (let attempt = 1; ; attempt++) {
     try {
