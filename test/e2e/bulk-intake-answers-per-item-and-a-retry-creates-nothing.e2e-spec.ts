@@ -234,6 +234,30 @@ describe('bulk intake: per-item answers, idempotent items and requests', () => {
     expect(await counts(world)).toEqual({ claims: 948, journals: 948, postings: before.postings + 1844, events: 948 });
   }, 180_000);
 
+  it('three overlapping batches at once, in opposite orders: one claim and one journal per entitlement, no 5xx', async () => {
+    const { app, world } = t;
+    const before = await counts(world);
+    const claims = Array.from({ length: 300 }, (_, n) => ({ wallet: freshWallet(), token: 'USDC', amount: '0.01', reason: `race:${n}` }));
+    const bodies = [claims, [...claims].reverse(), shuffle(claims, 7)];
+    const results = await Promise.all(bodies.map((c) => http(app, 'POST', '/v1/claims/batch', { claims: c })));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const byReason = new Map<string, { ids: Set<string>; created: number }>();
+    for (const r of results) {
+      for (const item of r.body.items as { status: number; claim: { id: string; reason: string } }[]) {
+        expect([200, 201]).toContain(item.status);
+        const e = byReason.get(item.claim.reason) ?? { ids: new Set(), created: 0 };
+        e.ids.add(item.claim.id);
+        if (item.status === 201) e.created++;
+        byReason.set(item.claim.reason, e);
+      }
+    }
+    expect(byReason.size).toBe(300);
+    // each entitlement: the same claim in every answer, created (201) by exactly one of the requests
+    expect([...byReason.values()].filter((e) => e.ids.size !== 1 || e.created !== 1)).toEqual([]);
+    const after = await counts(world);
+    expect(after).toEqual({ claims: before.claims + 300, journals: before.journals + 300, postings: before.postings + 600, events: before.events + 300 });
+  }, 120_000);
+
   it('a body that is not {claims: [1..1000 objects]} is a 400 problem and creates nothing', async () => {
     const { app, world } = t;
     const before = await counts(world);

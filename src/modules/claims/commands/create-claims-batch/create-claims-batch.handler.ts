@@ -86,7 +86,9 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
     const accepted: Candidate[] = [];
     fresh.forEach((c, i) => (verdicts[i] ? refuse(c.index, verdicts[i]) : accepted.push(c)));
 
-    // 4. one transaction, a few statements per chunk
+    // 4. one transaction, a few statements per chunk. Rows go in idempoKey order: two batches that overlap
+    // take the unique index's locks in the same order, so one waits for the other instead of deadlocking.
+    accepted.sort((a, b) => (a.claim.idempoKey < b.claim.idempoKey ? -1 : a.claim.idempoKey > b.claim.idempoKey ? 1 : 0));
     const created = await this.txHost.withTransaction(async () => {
       const rows: ClaimEntity[] = [];
       for (let at = 0; at < accepted.length; at += CHUNK) {
