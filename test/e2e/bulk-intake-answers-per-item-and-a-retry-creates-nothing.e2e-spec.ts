@@ -234,10 +234,10 @@ describe('bulk intake: per-item answers, idempotent items and requests', () => {
     expect(await counts(world)).toEqual({ claims: 948, journals: 948, postings: before.postings + 1844, events: 948 });
   }, 180_000);
 
-  it('three overlapping batches at once, in opposite orders: one claim and one journal per entitlement, no 5xx', async () => {
+  it('three overlapping 1,000-item batches at once, in opposite orders: one claim and one journal per entitlement, no 5xx', async () => {
     const { app, world } = t;
     const before = await counts(world);
-    const claims = Array.from({ length: 300 }, (_, n) => ({ wallet: freshWallet(), token: 'USDC', amount: '0.01', reason: `race:${n}` }));
+    const claims = Array.from({ length: 1000 }, (_, n) => ({ wallet: freshWallet(), token: 'USDC', amount: '0.01', reason: `race:${n}` }));
     const bodies = [claims, [...claims].reverse(), shuffle(claims, 7)];
     const results = await Promise.all(bodies.map((c) => http(app, 'POST', '/v1/claims/batch', { claims: c })));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
@@ -251,11 +251,11 @@ describe('bulk intake: per-item answers, idempotent items and requests', () => {
         byReason.set(item.claim.reason, e);
       }
     }
-    expect(byReason.size).toBe(300);
+    expect(byReason.size).toBe(1000);
     // each entitlement: the same claim in every answer, created (201) by exactly one of the requests
     expect([...byReason.values()].filter((e) => e.ids.size !== 1 || e.created !== 1)).toEqual([]);
     const after = await counts(world);
-    expect(after).toEqual({ claims: before.claims + 300, journals: before.journals + 300, postings: before.postings + 600, events: before.events + 300 });
+    expect(after).toEqual({ claims: before.claims + 1000, journals: before.journals + 1000, postings: before.postings + 2000, events: before.events + 1000 });
   }, 120_000);
 
   it('a body that is not {claims: [1..1000 objects]} is a 400 problem and creates nothing', async () => {
