@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { API_KEY, http, HttpResult, sql, useWorld, waitFor } from '../helpers/app';
 import { expectPaidExactlyOnce } from '../helpers/assertions';
 import { freshWallet } from '../helpers/chain';
@@ -261,7 +262,7 @@ describe('bulk intake: per-item answers, idempotent items and requests', () => {
   it('a body that is not {claims: [1..1000 objects]} is a 400 problem and creates nothing', async () => {
     const { app, world } = t;
     const before = await counts(world);
-    const item = () => ({ wallet: freshWallet(), token: 'USDC', amount: '0.1', reason: 'env' });
+    const item = () => ({ wallet: '0x' + randomBytes(20).toString('hex'), token: 'USDC', amount: '0.1', reason: 'env' });
     const bodies: [string, unknown][] = [
       ['1,001 items', { claims: Array.from({ length: 1001 }, item) }],
       ['no items', { claims: [] }],
@@ -280,6 +281,9 @@ describe('bulk intake: per-item answers, idempotent items and requests', () => {
     }
     const bad = await http(app, 'POST', '/v1/claims/batch', '{"claims": [', { raw: '{"claims": [' });
     expect(bad.status).toBe(400);
+    // the route's own body limit is 1 MiB (the other routes keep 64 KiB): over it, a 413 problem
+    const huge = await http(app, 'POST', '/v1/claims/batch', { claims: Array.from({ length: 1000 }, () => ({ ...item(), reason: 'r'.repeat(1100) })) });
+    expect([huge.status, huge.headers.get('content-type')]).toEqual([413, expect.stringMatching(/^application\/problem\+json/)]);
     expect(await counts(world)).toEqual(before);
   });
 
