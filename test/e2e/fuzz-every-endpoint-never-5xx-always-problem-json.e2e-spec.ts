@@ -172,6 +172,7 @@ describe('fuzz: every endpoint, never a 5xx, always problem+json for 4xx', () =>
     expect(ops).toEqual(
       expect.arrayContaining([
         'POST /v1/claims',
+        'POST /v1/claims/batch',
         'GET /v1/claims',
         'GET /v1/claims/{id}',
         'POST /v1/claims/{id}/cancel',

@@ -6,6 +6,7 @@ import { ClaimsController } from './api/claims.controller';
 import { ClaimLifecycle } from './claim-lifecycle.service';
 import { CancelClaimHandler } from './commands/cancel-claim/cancel-claim.handler';
 import { CreateClaimHandler } from './commands/create-claim/create-claim.handler';
+import { CreateClaimsBatchHandler } from './commands/create-claims-batch/create-claims-batch.handler';
 import { CreateSignedClaimHandler } from './commands/create-signed-claim/create-signed-claim.handler';
 import { ClaimEntity, ClaimEventEntity } from './persistence/claim.entity';
 import { ClaimsRepository } from './persistence/claims.repository';
@@ -22,6 +23,7 @@ import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
     ClaimLifecycle,
     AdoptUnscopedClaimsAtBoot,
     CreateClaimHandler,
+    CreateClaimsBatchHandler,
     CreateSignedClaimHandler,
     SignedClaimNonces,
     CancelClaimHandler,

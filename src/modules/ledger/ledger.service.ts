@@ -19,6 +19,18 @@ export class LedgerService {
   }
 
   /**
+   * `post` for many journals at once (bulk intake): the same checks per journal, written in two statements
+   * however many there are. Returns the ids posted (a journal that already existed is left out).
+   */
+  async postMany(journals: { id: string; kind: string; ref: string | null; postings: Posting[] }[]): Promise<Set<string>> {
+    const lines = journals
+      .map((j) => ({ ...j, postings: j.postings.filter((p) => p.amount !== 0n) }))
+      .filter((j) => j.postings.length > 0);
+    for (const j of lines) assertBalanced(j.postings);
+    return this.repo.insertJournals(lines);
+  }
+
+  /**
    * Posts, once, the exact opposite of the given journals (postings are immutable: a correction is a new
    * entry). Returns false when already posted or when there was nothing to reverse.
    */

@@ -88,7 +88,7 @@ export function toProblem(err: unknown, logger: Logger): Problem {
     const status = fastifyErr.statusCode;
     const detail =
       fastifyErr.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? 'The request body exceeds the 64 KiB limit.'
+        ? 'The request body exceeds the size limit of this route (64 KiB; 1 MiB for POST /v1/claims/batch).'
         : fastifyErr.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
           ? 'Content-Type must be application/json.'
           : fastifyErr.code === JSON_TOO_DEEP

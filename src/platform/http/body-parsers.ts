@@ -4,6 +4,10 @@ import { parse as parseQueryString } from 'node:querystring';
 import { isWebhookRoute } from '../rate-limit/rate-limit.policies';
 import { jsonDepthExceeds, tooDeepError } from './json-depth';
 
+/** POST /v1/claims/batch takes up to 1,000 claims (about 1 KiB each at most): its own body limit. */
+export const BULK_BODY_LIMIT_BYTES = 1024 * 1024;
+const ROUTE_BODY_LIMITS: Record<string, number> = { 'POST /v1/claims/batch': BULK_BODY_LIMIT_BYTES };
+
 /**
  * The body parsers Nest would register (JSON with Fastify's prototype-poisoning checks, urlencoded; both
  * keep `rawBody`), with one difference: on an inbound webhook route, JSON that does not parse is NOT a 400
@@ -15,6 +19,14 @@ import { jsonDepthExceeds, tooDeepError } from './json-depth';
 export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
+  // a route's own limit overrides the parsers' (Fastify reads `bodyLimit` from the route options)
+  fastify.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      const limit = ROUTE_BODY_LIMITS[`${m} ${route.url}`];
+      if (limit) route.bodyLimit = limit;
+    }
+  });
   const json = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (req, body, done) => {
     const text = body.toString('utf8');

@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../config/config';
 import { AuthService } from '../auth/auth.service';
 import { RateLimitRedis, RateLimitRedisModule } from './rate-limit.redis';
 import { WebhookRateLimits } from './webhook-limits';
+import { WalletBudget } from './wallet-budget';
 import { RateLimitGuard } from './rate-limit.guard';
 import { throttlersFor } from './rate-limit.policies';
 
@@ -28,8 +29,8 @@ import { throttlersFor } from './rate-limit.policies';
       },
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, WebhookRateLimits],
-  exports: [WebhookRateLimits],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }, WebhookRateLimits, WalletBudget],
+  exports: [WebhookRateLimits, WalletBudget],
 })
 export class RateLimitModule {}
 

@@ -26,6 +26,8 @@ import type { AuthedRequest } from '../auth/auth.guard';
 export type PolicyName = 'ip' | 'api-key' | 'claims-wallet' | 'webhook-provider' | 'webhook-failures';
 
 export const CLAIMS_ROUTE = '/v1/claims';
+/** The `claims-wallet` window (an hour); bulk intake counts into the same budget (WalletBudget). */
+export const CLAIMS_WALLET_TTL_MS = 3_600_000;
 const WEBHOOKS_PREFIX = '/v1/webhooks/';
 /** Probes, metrics and docs (the admin-token health routes ARE limited: a token can be guessed there too). */
 const IP_EXEMPT = ['/health/live', '/health/ready', '/metrics', '/docs', WEBHOOKS_PREFIX.slice(0, -1)];
@@ -141,7 +143,7 @@ export function throttlersFor(config: AppConfig, verify: KeyVerifier): Throttler
     {
       name: 'claims-wallet',
       limit: config.rlClaimsPerHourWallet,
-      ttl: 3_600_000,
+      ttl: CLAIMS_WALLET_TTL_MS,
       skipIf: skip('claims-wallet'),
       getTracker: (req) => walletOf(req as AuthedRequest) ?? '',
       generateKey: key,

@@ -8,6 +8,8 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiForbiddenResponse,
+  ApiPayloadTooLargeResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiExtraModels,
@@ -16,7 +18,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcceptsSignedRequests, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
+import { AcceptsSignedRequests, ForbiddenError, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ValidationError } from '../../../platform/errors/domain-error';
 import { uuidOr404 } from '../../../platform/http/ids';
@@ -24,12 +26,15 @@ import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { RateLimitGuard } from '../../../platform/rate-limit/rate-limit.guard';
 import { CancelClaimCommand } from '../commands/cancel-claim/cancel-claim.command';
 import { CreateClaimCommand } from '../commands/create-claim/create-claim.command';
+import { BATCH_MAX_ITEMS, CreateClaimsBatchCommand } from '../commands/create-claims-batch/create-claims-batch.command';
+import { BULK_BODY_LIMIT_BYTES } from '../../../platform/http/body-parsers';
 import { CreateSignedClaimCommand } from '../commands/create-signed-claim/create-signed-claim.command';
 import { ClaimNotFoundError, EntitlementClaimedByAnotherClientError } from '../domain/claim.errors';
 import { GetClaimEventsQuery } from '../queries/get-claim-events/get-claim-events.query';
 import { GetClaimQuery } from '../queries/get-claim/get-claim.query';
 import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
 import { ClaimDto, ClaimEventDto, ClaimPageDto, ClaimRequestDto, CreateClaimDto, ListClaimsDto, SignedClaimDto } from './claim.dto';
+import { ClaimsBatchResultDto, CreateClaimsBatchDto } from './claims-batch.dto';
 import { SignedClaimGuard } from './signed-claim.guard';
 
 const SIGNED_ONLY = ['nonce', 'deadline', 'signature'] as const;
@@ -124,6 +129,47 @@ export class ClaimsController {
     }
     void reply.status(result.created ? 201 : 200);
     return result.claim;
+  }
+
+  @Post('batch')
+  @RequiresScope('claims:write')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: `Create up to ${BATCH_MAX_ITEMS} claims in one request, each answered as POST /v1/claims would answer it`,
+    description:
+      'API key only (scope `claims:write`). `{"claims": [{wallet, token, amount, reason}, ...]}` with 1 to ' +
+      `${BATCH_MAX_ITEMS} items -> 200 \`{"items": [{index, status, claim?, problem?}]}\` in request order: 201 new claim; ` +
+      '200 the entitlement already had a claim of this key (or an earlier item of this request created it): that claim; ' +
+      '400 the item is invalid (`problem` names each field; `cycle:` reasons are reserved); 409 another key owns the ' +
+      'entitlement (CLAIM.CLAIMED_BY_ANOTHER_CLIENT, its claim not shown); 429 the item\'s wallet is over ' +
+      'RL_CLAIMS_PER_HOUR_WALLET (every item that would create a claim counts into its wallet\'s budget, the one POST ' +
+      '/v1/claims counts into; the per-key budget counts the request once). Each item is exactly as idempotent as POST ' +
+      '/v1/claims (same idempoKey): the same request again creates nothing and answers 200 per existing item. An ' +
+      'Idempotency-Key applies to the whole request (its 200 is replayed). A body that is not `{claims: [1..' +
+      `${BATCH_MAX_ITEMS} objects]}\` is a 400. Body limit ${BULK_BODY_LIMIT_BYTES / 1024 / 1024} MiB.`,
+  })
+  @ApiBody({
+    type: CreateClaimsBatchDto,
+    examples: {
+      two: {
+        summary: 'two claims',
+        value: {
+          claims: [
+            { wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', token: 'USDC', amount: '0.1', reason: 'referral:123' },
+            { wallet: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', token: 'USDC', amount: '2.5', reason: 'referral:124' },
+          ],
+        },
+      },
+    },
+  })
+  @ApiOkResponse({ type: ClaimsBatchResultDto, description: 'one answer per item, in request order' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: `the body is not \`{claims: [1..${BATCH_MAX_ITEMS} objects]}\`` })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'the API key lacks `claims:write`, or the admin token was sent (bulk intake takes an API key)' })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: `the request body exceeds ${BULK_BODY_LIMIT_BYTES / 1024 / 1024} MiB` })
+  createBatch(@Body() body: CreateClaimsBatchDto, @CurrentPrincipal() who: Principal) {
+    // the claims belong to the key that creates them (and its budget): an admin has no key to give them
+    if (who.kind !== 'client') throw new ForbiddenError('Bulk intake needs an API key: each claim belongs to the key that creates it.');
+    return this.commands.execute(new CreateClaimsBatchCommand(body.claims, who.name, `api:${who.name}`));
   }
 
   @Get()

@@ -76,6 +76,34 @@ export class ClaimsRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * `insertIfAbsent` for many claims in ONE statement (bulk intake): the claims inserted; an entitlement
+   * that already has a claim is skipped (absent from the result).
+   */
+  async insertManyIfAbsent(cs: NewClaim[]): Promise<ClaimEntity[]> {
+    if (cs.length === 0) return [];
+    return this.q(
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::text[], $7::text[], $8::int[])
+       ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        cs.map((c) => c.idempoKey),
+        cs.map((c) => c.wallet),
+        cs.map((c) => c.token),
+        cs.map((c) => c.amountBase.toString()),
+        cs.map((c) => c.decimals),
+        cs.map((c) => c.reason),
+        cs.map((c) => c.client),
+        cs.map((c) => c.chainId),
+      ],
+    );
+  }
+
+  async findByIdempoKeys(keys: string[]): Promise<ClaimEntity[]> {
+    if (keys.length === 0) return [];
+    return this.q(`SELECT ${COLUMNS} FROM claims WHERE idempo_key = ANY($1::text[])`, [keys]);
+  }
+
   async findByIdempoKey(key: string): Promise<ClaimEntity | null> {
     return (await this.q(`SELECT ${COLUMNS} FROM claims WHERE idempo_key = $1`, [key]))[0] ?? null;
   }

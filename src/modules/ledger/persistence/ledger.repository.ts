@@ -34,6 +34,30 @@ export class LedgerRepository {
     return true;
   }
 
+  /**
+   * Many journals in two statements (journals, then the postings of those inserted), each unless a journal
+   * with its id exists. Returns the ids inserted.
+   */
+  async insertJournals(journals: { id: string; kind: string; ref: string | null; postings: Posting[] }[]): Promise<Set<string>> {
+    if (journals.length === 0) return new Set();
+    const inserted = await queryRows<{ id: string }>(
+      this.txHost.tx,
+      `INSERT INTO ledger_journals (id, kind, ref)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [journals.map((j) => j.id), journals.map((j) => j.kind), journals.map((j) => j.ref)],
+    );
+    const ids = new Set(inserted.map((r) => r.id));
+    const lines = journals.filter((j) => ids.has(j.id)).flatMap((j) => j.postings.map((p) => ({ journal: j.id, ...p })));
+    if (lines.length) {
+      await this.txHost.tx.query(
+        `INSERT INTO ledger_postings (journal_id, account, currency, amount)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[])`,
+        [lines.map((l) => l.journal), lines.map((l) => l.account), lines.map((l) => l.currency), lines.map((l) => l.amount.toString())],
+      );
+    }
+    return ids;
+  }
+
   /** The postings of these journals (those that exist). */
   async postingsOf(journalIds: string[]): Promise<Posting[]> {
     const rows = await queryRows<{ account: string; currency: string; amount: string }>(

@@ -1,0 +1,179 @@
+import { Logger } from '@nestjs/common';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { getAddress } from 'ethers';
+import { ChainService } from '../../../../platform/chain/chain.service';
+import { DomainError, ValidationError } from '../../../../platform/errors/domain-error';
+import { Problem } from '../../../../platform/errors/problem';
+import { toProblem } from '../../../../platform/errors/problem.filter';
+import { validateAs } from '../../../../platform/errors/validation';
+import { WalletBudget } from '../../../../platform/rate-limit/wallet-budget';
+import { Accounts, transfer } from '../../../ledger/domain/accounts';
+import { LedgerService } from '../../../ledger/ledger.service';
+import { CreateClaimDto } from '../../api/claim.dto';
+import { EntitlementClaimedByAnotherClientError, UnknownTokenError } from '../../domain/claim.errors';
+import { toClaimView } from '../../domain/claim.view';
+import { deriveIdempoKey } from '../../domain/idempo-key';
+import { MoneyError, parseAmount } from '../../domain/money';
+import { reservedReasonError } from '../../domain/reserved-reason';
+import { ClaimCreatedEvent } from '../../events/claim-created.event';
+import { ClaimEntity } from '../../persistence/claim.entity';
+import { ClaimsRepository, NewClaim } from '../../persistence/claims.repository';
+import { BatchItemOutcome, CreateClaimsBatchCommand, CreateClaimsBatchResult } from './create-claims-batch.command';
+
+/** Rows per statement: each chunk is one claims INSERT, one journals + one postings INSERT and one events INSERT. */
+const CHUNK = 500;
+
+interface Candidate {
+  index: number;
+  claim: NewClaim;
+}
+
+/**
+ * Bulk intake (API.md "Bulk intake"): each item answered as POST /v1/claims would answer it, in one
+ * transaction of a few multi-row statements instead of one transaction per claim.
+ * - Items are validated one by one with the single route's rules (CreateClaimDto, reserved `cycle:` reasons,
+ *   token, amount); a bad item is a 400 in its slot, the others go on.
+ * - The same entitlement twice in one request is one claim: the first item creates it (201), the later ones
+ *   answer it (200), as if sent one after the other.
+ * - Entitlements that already have a claim are answered without being counted or written: 200 for the key
+ *   that created it (or a voucher), 409 CLAIM.CLAIMED_BY_ANOTHER_CLIENT for another key, as the single route.
+ * - Each item that would create a claim is counted against its wallet's `claims-wallet` budget (the one POST
+ *   /v1/claims counts into), in request order: bulk cannot create more claims for a wallet than single posts
+ *   could. An item over it is a 429 in its slot. A retry of the same request creates nothing and so spends
+ *   nothing: its items answer 200.
+ * - The claims (INSERT ... ON CONFLICT (idempo_key) DO NOTHING), their `claim.created` journals and first audit
+ *   events commit together; a claim a concurrent request created meanwhile is answered as existing. After
+ *   commit each new claim's payment is enqueued (ClaimCreatedEvent); a lost enqueue is swept, as for single claims.
+ * The request's Idempotency-Key, if any, is handled around this command by the interceptor (the whole
+ * response is stored and replayed).
+ */
+@CommandHandler(CreateClaimsBatchCommand)
+export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBatchCommand> {
+  private readonly logger = new Logger('Errors');
+
+  constructor(
+    private readonly txHost: TransactionHost,
+    private readonly repo: ClaimsRepository,
+    private readonly ledger: LedgerService,
+    private readonly chain: ChainService,
+    private readonly budget: WalletBudget,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(cmd: CreateClaimsBatchCommand): Promise<CreateClaimsBatchResult> {
+    const out: BatchItemOutcome[] = cmd.items.map((_, index) => ({ index, status: 400 }));
+    const refuse = (index: number, err: DomainError) => {
+      out[index] = { index, status: toProblem(err, this.logger).status as BatchItemOutcome['status'], problem: this.problemOf(err) };
+    };
+
+    // 1. each item on its own: the single route's checks, in its order
+    const leaders = new Map<string, Candidate>(); // idempoKey -> the first item naming it
+    const followers: { index: number; key: string }[] = [];
+    cmd.items.forEach((raw, index) => {
+      const checked = this.check(raw, cmd.client);
+      if (checked instanceof DomainError) return refuse(index, checked);
+      if (leaders.has(checked.idempoKey)) followers.push({ index, key: checked.idempoKey });
+      else leaders.set(checked.idempoKey, { index, claim: checked });
+    });
+
+    // 2. entitlements that already have a claim: answered, never counted or written
+    const existing = new Map((await this.repo.findByIdempoKeys([...leaders.keys()])).map((c) => [c.idempoKey, c]));
+    const fresh = [...leaders.values()].filter((c) => !existing.has(c.claim.idempoKey));
+
+    // 3. each claim to create spends one of its wallet's budget (in request order); over it: 429
+    const verdicts = await this.budget.spend(fresh.map((c) => c.claim.wallet));
+    const accepted: Candidate[] = [];
+    fresh.forEach((c, i) => (verdicts[i] ? refuse(c.index, verdicts[i]) : accepted.push(c)));
+
+    // 4. one transaction, a few statements per chunk. Rows go in idempoKey order: two batches that overlap
+    // take the unique index's locks in the same order, so one waits for the other instead of deadlocking.
+    accepted.sort((a, b) => (a.claim.idempoKey < b.claim.idempoKey ? -1 : a.claim.idempoKey > b.claim.idempoKey ? 1 : 0));
+    const created = await this.txHost.withTransaction(async () => {
+      const rows: ClaimEntity[] = [];
+      for (let at = 0; at < accepted.length; at += CHUNK) {
+        const inserted = await this.repo.insertManyIfAbsent(accepted.slice(at, at + CHUNK).map((c) => c.claim));
+        await this.ledger.postMany(
+          inserted.map((c) => ({
+            id: `claim:${c.id}`, // the single route's journal id: one entitlement journal per claim, whoever wrote it
+            kind: 'claim.created',
+            ref: c.id,
+            postings: transfer(Accounts.rewards(c.token), Accounts.payable(c.wallet, c.token), c.token, BigInt(c.amountBase)),
+          })),
+        );
+        await this.repo.appendEvents(
+          inserted.map((c) => ({ claimId: c.id, from: null, to: 'pending', actor: cmd.actor, detail: { idempoKey: c.idempoKey } })),
+        );
+        rows.push(...inserted);
+      }
+      return rows;
+    });
+    // outbox, second half: enqueue after commit (the sweeper re-enqueues any that are lost)
+    this.events.publishAll(created.map((c) => new ClaimCreatedEvent(c.id)));
+
+    // 5. answers: created (201), or a claim that existed or that a concurrent request created meanwhile
+    const createdByKey = new Map(created.map((c) => [c.idempoKey, c]));
+    const raced = accepted.filter((c) => !createdByKey.has(c.claim.idempoKey)).map((c) => c.claim.idempoKey);
+    for (const c of await this.repo.findByIdempoKeys(raced)) existing.set(c.idempoKey, c);
+    for (const { index, claim } of leaders.values()) {
+      if (out[index]!.status === 429) continue;
+      const mine = createdByKey.get(claim.idempoKey);
+      if (mine) out[index] = { index, status: 201, claim: toClaimView(mine) };
+      else this.answerExisting(out, index, existing.get(claim.idempoKey)!, cmd.client, refuse);
+    }
+    for (const { index, key } of followers) {
+      const first = out[leaders.get(key)!.index]!;
+      out[index] = { ...first, index, status: first.status === 201 ? 200 : first.status };
+    }
+    return { items: out };
+  }
+
+  /** The item as a claim to create, or the error POST /v1/claims would answer for it. */
+  private check(raw: unknown, client: string): NewClaim | DomainError {
+    const { value, errors } = validateAs(CreateClaimDto, raw);
+    if (errors.length) return new ValidationError(errors);
+    const reserved = reservedReasonError(value.reason);
+    if (reserved) return new ValidationError([reserved]);
+    const token = this.chain.token(value.token.toUpperCase());
+    if (!token) return new UnknownTokenError(value.token.toUpperCase(), this.chain.tokenSymbols());
+    let amountBase: bigint;
+    try {
+      amountBase = parseAmount(value.amount, token.decimals);
+    } catch (err) {
+      if (err instanceof MoneyError) return new ValidationError([{ field: 'amount', message: err.message }]);
+      throw err;
+    }
+    const wallet = getAddress(value.wallet.toLowerCase());
+    return {
+      idempoKey: deriveIdempoKey(wallet, amountBase, token.symbol, value.reason),
+      wallet,
+      token: token.symbol,
+      amountBase,
+      decimals: token.decimals,
+      reason: value.reason,
+      client,
+      chainId: this.chain.chainId, // only this chain's processes lease and sweep it
+    };
+  }
+
+  /** As the single route: the claim to the key that created it (and for a voucher), else a 409 without it. */
+  private answerExisting(
+    out: BatchItemOutcome[],
+    index: number,
+    claim: ClaimEntity,
+    client: string,
+    refuse: (index: number, err: DomainError) => void,
+  ): void {
+    if (claim.client === client || claim.client === 'signed') out[index] = { index, status: 200, claim: toClaimView(claim) };
+    else refuse(index, new EntitlementClaimedByAnotherClientError());
+  }
+
+  /** The problem the single route would answer; a refusal without a field names the entitlement's `reason`. */
+  private problemOf(err: DomainError): Problem {
+    const p = toProblem(err, this.logger);
+    if (err instanceof EntitlementClaimedByAnotherClientError) {
+      p.errors = [{ field: 'reason', message: 'this entitlement already has a claim of another client; a new entitlement needs its own reason' }];
+    }
+    return p;
+  }
+}
