@@ -16,8 +16,10 @@ interface RpcRequest {
  *   answer never comes back: the client times out not knowing the outcome.
  * - `failEvery(method, n, status)`: every n-th call answers an HTTP 5xx without reaching the node.
  * - `dropEvery(method, n)`: every n-th call's connection is closed without an answer.
- * - `failEveryRequest(n, status)`: every n-th HTTP request, whatever its methods, answers an HTTP 5xx
- *   (a flaky hosted provider), from the first request on (boot included).
+ * - `failEveryRequest(n, status)`: one HTTP request in n on average, whatever its methods, answers an HTTP 5xx
+ *   (a flaky hosted provider): the very next request (a boot's first call), then each with probability 1/n
+ *   from a seeded generator. Not every n-th: a strict period starves any unit of work of exactly n calls
+ *   (the same calls fail at every retry), which no real provider does.
  * `start(path)` serves any path; the URL it returns carries `path` (e.g. `/v2/<key>`, like a hosted RPC URL).
  * - `delayReceipts(ms)`: eth_getTransactionReceipt answers null for this long after the node has one.
  * - `withholdNext(count, blocks)`: the next `count` raw transactions are acknowledged (hash returned, and
@@ -30,8 +32,7 @@ export class RpcProxy {
   private readonly calls = new Map<string, number>();
   private forwardTimeout: { method: string; n: number } | null = null;
   private fail: { method: string; n: number; status: number } | null = null;
-  private failAll: { n: number; status: number } | null = null;
-  private requests = 0;
+  private failAll: { n: number; status: number; first: boolean; seed: number } | null = null;
   private drop: { method: string; n: number } | null = null;
   private receiptDelayMs = 0;
   private readonly firstSeenReceipt = new Map<string, number>();
@@ -68,8 +69,7 @@ export class RpcProxy {
   }
   /** The very next request fails, then every n-th one. */
   failEveryRequest(n: number, status = 500): void {
-    this.failAll = { n, status };
-    this.requests = n - 1;
+    this.failAll = { n, status, first: true, seed: 0x9e3779b9 };
   }
   dropEvery(method: string, n: number): void {
     this.drop = { method, n };
@@ -80,6 +80,20 @@ export class RpcProxy {
   withholdNext(count: number, blocks: number): void {
     this.withhold = { count, blocks };
   }
+  /** The first request after failEveryRequest, then 1 in n at random (mulberry32, fixed seed: reproducible). */
+  private failNow(f: { n: number; first: boolean; seed: number }): boolean {
+    if (f.first) {
+      f.first = false;
+      return true;
+    }
+    f.seed = (f.seed + 0x6d2b79f5) | 0;
+    let t = f.seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return r < 1 / f.n;
+  }
+
   clear(): void {
     this.forwardTimeout = this.fail = this.drop = this.withhold = this.failAll = null;
     this.receiptDelayMs = 0;
@@ -178,7 +192,7 @@ export class RpcProxy {
       return;
     }
     const list = Array.isArray(body) ? body : [body];
-    if (this.failAll && ++this.requests % this.failAll.n === 0) {
+    if (this.failAll && this.failNow(this.failAll)) {
       this.stats.failed++;
       res.writeHead(this.failAll.status, { 'content-type': 'text/plain' }).end('upstream unavailable');
       return;

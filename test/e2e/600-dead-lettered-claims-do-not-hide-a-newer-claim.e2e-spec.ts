@@ -1,7 +1,5 @@
-import { Queue } from 'bullmq';
 import { JsonRpcProvider } from 'ethers';
-import { DEAD_LETTER_JOB, DEAD_LETTER_OPTIONS, DEAD_LETTER_QUEUE, DeadLetterData } from '../../src/modules/payouts/jobs/dead-letter.job';
-import { PAY_CLAIM_QUEUE } from '../../src/modules/payouts/jobs/pay-claim.job';
+import { worldQueues, WorldQueues } from '../helpers/queues';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
 import { AppProcess, spawnApp } from '../helpers/process';
@@ -19,21 +17,17 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
   let provider: JsonRpcProvider;
   let api: TestApp | undefined;
   let worker: AppProcess | undefined;
-  let deadLetters: Queue<DeadLetterData>;
-  let payJobs: Queue;
+  let queues: WorldQueues;
 
   beforeAll(() => {
     world = newWorld();
     provider = chainProvider(world);
-    const opts = { connection: { url: world.env.REDIS_URL }, prefix: world.env.QUEUE_PREFIX };
-    deadLetters = new Queue(DEAD_LETTER_QUEUE, opts);
-    payJobs = new Queue(PAY_CLAIM_QUEUE, opts);
+    queues = worldQueues(world);
   });
   afterAll(async () => {
     await worker?.kill('SIGKILL');
     await api?.close();
-    await deadLetters?.close();
-    await payJobs?.close();
+    await queues?.close();
     provider?.destroy();
   });
 
@@ -59,14 +53,8 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
       }
     }
     // parked as the pay-claim processor parks a job that exhausted its attempts; their pay jobs gone
-    await deadLetters.addBulk(
-      parked.map((claimId) => ({
-        name: DEAD_LETTER_JOB,
-        data: { claimId, reason: 'retry: rpc unavailable', attemptsMade: 8, failedAt: new Date().toISOString() },
-        opts: { ...DEAD_LETTER_OPTIONS, jobId: claimId },
-      })),
-    );
-    for (const id of parked) await payJobs.remove(id);
+    await queues.park(parked, 'retry: rpc unavailable', 8);
+    for (const id of parked) await queues.payJobs.remove(id);
 
     // a newer claim whose enqueue was lost
     await new Promise((r) => setTimeout(r, 50)); // strictly newer than every parked claim
@@ -74,8 +62,8 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
     const created = await http(api, 'POST', '/v1/claims', { wallet, token: 'USDC', amount: '3.25', reason: 'behind-the-parked:1' });
     expect(created.status).toBe(201);
     const claimId: string = created.body.id;
-    await payJobs.remove(claimId);
-    expect(await payJobs.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')).toBe(0);
+    await queues.payJobs.remove(claimId);
+    expect(await queues.payJobs.getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')).toBe(0);
     const [{ n }] = await sql(world, `SELECT count(*)::int AS n FROM claims WHERE status = 'pending' AND created_at < (SELECT created_at FROM claims WHERE id = $1)`, [claimId]);
     expect(n).toBe(PARKED);
 
@@ -99,7 +87,7 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
       [parked],
     );
     expect(after).toEqual([{ untouched: PARKED, payouts: 0 }]);
-    expect((await deadLetters.getRanges(['waiting'], 0, -1)).length).toBe(PARKED);
+    expect((await queues.deadLetters.getRanges(['waiting'], 0, -1)).length).toBe(PARKED);
     expect(await gauge()).toBe(PARKED);
     expect(worker.output()).toContain(`${PARKED} pending claim(s) are parked in the dead-letter queue`);
   });

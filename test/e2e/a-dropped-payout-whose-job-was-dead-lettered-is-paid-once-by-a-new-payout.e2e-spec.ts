@@ -1,7 +1,5 @@
-import { Queue } from 'bullmq';
 import { JsonRpcProvider, Wallet } from 'ethers';
-import { DEAD_LETTER_JOB, DEAD_LETTER_OPTIONS, DEAD_LETTER_QUEUE, DeadLetterData } from '../../src/modules/payouts/jobs/dead-letter.job';
-import { PAY_CLAIM_QUEUE } from '../../src/modules/payouts/jobs/pay-claim.job';
+import { worldQueues, WorldQueues } from '../helpers/queues';
 import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helpers/app';
 import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
 
@@ -18,21 +16,17 @@ describe('a dropped payout whose job was dead-lettered', () => {
   let provider: JsonRpcProvider;
   let api: TestApp | undefined;
   let app: TestApp | undefined;
-  let deadLetters: Queue<DeadLetterData>;
-  let payJobs: Queue;
+  let queues: WorldQueues;
 
   beforeAll(() => {
     world = newWorld();
     provider = chainProvider(world);
-    const opts = { connection: { url: world.env.REDIS_URL }, prefix: world.env.QUEUE_PREFIX };
-    deadLetters = new Queue(DEAD_LETTER_QUEUE, opts);
-    payJobs = new Queue(PAY_CLAIM_QUEUE, opts);
+    queues = worldQueues(world);
   });
   afterAll(async () => {
     await api?.close();
     await app?.close();
-    await deadLetters?.close();
-    await payJobs?.close();
+    await queues?.close();
     provider?.destroy();
   });
 
@@ -53,11 +47,7 @@ describe('a dropped payout whose job was dead-lettered', () => {
     // 3. the claim's job is dead-lettered. Today's code does that itself below (the broadcast fails, the one
     // attempt is spent); with the fix the job completes once the payout is stored, so the dead letter is the
     // one an earlier version or an earlier failure left: the drop must clear it whatever left it.
-    await deadLetters.add(
-      DEAD_LETTER_JOB,
-      { claimId, reason: 'retry: broadcast failed', attemptsMade: 1, failedAt: new Date().toISOString() },
-      { ...DEAD_LETTER_OPTIONS, jobId: claimId },
-    );
+    await queues.park([claimId], 'retry: broadcast failed', 1);
     await api.close();
     api = undefined;
 
@@ -88,9 +78,9 @@ describe('a dropped payout whose job was dead-lettered', () => {
     // paid exactly once on chain
     expect(await balanceOf(world, provider, 'USDC', wallet)).toBe(2_500_000n);
     // the dead letter is gone, and the pay job never failed: its work ended when the payout was stored
-    expect(await deadLetters.getJob(claimId)).toBeUndefined();
+    expect(await queues.deadLetters.getJob(claimId)).toBeUndefined();
     expect((await http(app, 'GET', '/v1/admin/dlq', undefined, { auth: 'admin' })).body).toEqual([]);
-    expect((await payJobs.getJobCounts('failed')).failed).toBe(0);
+    expect((await queues.payJobs.getJobCounts('failed')).failed).toBe(0);
     const events = (await http(app, 'GET', `/v1/claims/${claimId}/events`)).body.map((e: { from: string | null; to: string }) => `${e.from}>${e.to}`);
     expect(events).toEqual([
       'null>pending',

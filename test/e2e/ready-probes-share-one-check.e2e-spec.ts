@@ -1,3 +1,4 @@
+import { READY_CACHE_MS } from '../../src/modules/health/api/health.controller';
 import { RpcProxy } from '../chaos/rpc-proxy';
 import { bootApp, http, newWorld, TestApp, World } from '../helpers/app';
 
@@ -23,14 +24,18 @@ describe('/health/ready: concurrent probes share one check', () => {
     await proxy?.stop();
   });
 
-  it('100 concurrent GET /health/ready cause at most 2 eth_chainId calls; a later probe checks again', async () => {
+  it('100 concurrent GET /health/ready share one check per cache window; a later probe checks again', async () => {
     await new Promise((r) => setTimeout(r, 1500)); // past any boot-time probe's cache
     const before = proxy.callsOf('eth_chainId');
+    const started = Date.now();
     const rs = await Promise.all(Array.from({ length: 100 }, () => http(app, 'GET', '/health/ready', undefined, { auth: null })));
+    const elapsed = Date.now() - started;
     for (const r of rs) expect(r.status).toBe(200);
     const during = proxy.callsOf('eth_chainId') - before;
     expect(during).toBeGreaterThanOrEqual(1);
-    expect(during).toBeLessThanOrEqual(2);
+    // one check per READY_CACHE_MS window the burst spanned (a busy machine stretches it), never one per probe
+    expect(during).toBeLessThanOrEqual(Math.ceil(elapsed / READY_CACHE_MS) + 1);
+    expect(during).toBeLessThan(10);
 
     await new Promise((r) => setTimeout(r, 1200));
     const again = proxy.callsOf('eth_chainId');
