@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { RateLimitedError } from './rate-limit.errors';
-import { LimitedRequest, PolicyName, policyHeader, PolicyState, RL_COUNTED, RL_STATES, rateLimitHeader } from './rate-limit.policies';
+import { limitExceeded, LimitedRequest, PolicyName, RL_COUNTED, RL_STATES, rateLimitHeaders, stateAfter } from './rate-limit.policies';
 
 /**
  * @nestjs/throttler with the Redis storage, answering with the IETF RateLimit headers and a 429 problem.
@@ -53,18 +53,9 @@ export async function countPolicy(
     return null;
   }
   (req[RL_COUNTED] ??= new Set()).add(p.name);
-  const windowSec = Math.ceil(p.ttl / 1000);
-  const state: PolicyState = {
-    name: p.name,
-    q: p.limit,
-    w: windowSec,
-    r: record.isBlocked ? 0 : Math.max(0, p.limit - record.totalHits),
-    t: record.isBlocked ? Math.max(1, record.timeToBlockExpire) : Math.max(0, record.timeToExpire),
-  };
+  const state = stateAfter(p.name, p.limit, p.ttl, record);
   const states = (req[RL_STATES] ??= []);
   states.push(state);
-  const headers = { 'ratelimit-policy': policyHeader(states), ratelimit: rateLimitHeader(states) };
-  void res.headers(headers);
-  if (record.isBlocked) return new RateLimitedError(p.name, p.limit, windowSec, state.t, { ...headers, 'retry-after': String(state.t) });
-  return null;
+  void res.headers(rateLimitHeaders(states));
+  return record.isBlocked ? limitExceeded(state, states) : null;
 }

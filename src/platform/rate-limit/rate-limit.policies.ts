@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../../config/config';
 import type { AuthedRequest } from '../auth/auth.guard';
+import { RateLimitedError } from './rate-limit.errors';
 
 /**
  * The rate-limit policies of API.md, by route (not by controller), so a route added later is covered:
@@ -159,4 +160,30 @@ export function policyHeader(states: PolicyState[]): string {
 /** `"claims-wallet";r=12;t=1800` (comma list when several apply). */
 export function rateLimitHeader(states: PolicyState[]): string {
   return states.map((s) => `"${s.name}";r=${s.r};t=${s.t}`).join(', ');
+}
+
+/** A budget's state after a throttler-storage increment (`ttlMs` its window). */
+export function stateAfter(
+  name: PolicyName,
+  limit: number,
+  ttlMs: number,
+  record: { isBlocked: boolean; totalHits: number; timeToExpire: number; timeToBlockExpire: number },
+): PolicyState {
+  return {
+    name,
+    q: limit,
+    w: Math.ceil(ttlMs / 1000),
+    r: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
+    t: record.isBlocked ? Math.max(1, record.timeToBlockExpire) : Math.max(0, record.timeToExpire),
+  };
+}
+
+/** The RateLimit-Policy and RateLimit headers of the budgets counted for a response. */
+export function rateLimitHeaders(states: PolicyState[]): Record<string, string> {
+  return { 'ratelimit-policy': policyHeader(states), ratelimit: rateLimitHeader(states) };
+}
+
+/** The 429 for a spent budget: its Retry-After, with the RateLimit headers of every budget counted. */
+export function limitExceeded(spent: PolicyState, counted: PolicyState[] = [spent]): RateLimitedError {
+  return new RateLimitedError(spent.name, spent.q, spent.w, spent.t, { ...rateLimitHeaders(counted), 'retry-after': String(spent.t) });
 }

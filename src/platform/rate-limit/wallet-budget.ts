@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RateLimitedError } from './rate-limit.errors';
-import { CLAIMS_WALLET_TTL_MS, PolicyState, policyHeader, rateLimitHeader, rateLimitKey } from './rate-limit.policies';
+import { CLAIMS_WALLET_TTL_MS, limitExceeded, rateLimitKey, stateAfter } from './rate-limit.policies';
 
 /**
  * The `claims-wallet` budget (RL_CLAIMS_PER_HOUR_WALLET an hour per wallet) for callers that create claims
@@ -27,7 +27,6 @@ export class WalletBudget {
    */
   async spend(wallets: string[]): Promise<(RateLimitedError | null)[]> {
     const limit = this.config.rlClaimsPerHourWallet;
-    const windowSec = CLAIMS_WALLET_TTL_MS / 1000;
     return Promise.all(
       wallets.map(async (wallet) => {
         let record;
@@ -38,14 +37,7 @@ export class WalletBudget {
           this.failOpen(err);
           return null;
         }
-        if (!record.isBlocked) return null;
-        const t = Math.max(1, record.timeToBlockExpire);
-        const state: PolicyState = { name: 'claims-wallet', q: limit, w: windowSec, r: 0, t };
-        return new RateLimitedError('claims-wallet', limit, windowSec, t, {
-          'ratelimit-policy': policyHeader([state]),
-          ratelimit: rateLimitHeader([state]),
-          'retry-after': String(t),
-        });
+        return record.isBlocked ? limitExceeded(stateAfter('claims-wallet', limit, CLAIMS_WALLET_TTL_MS, record)) : null;
       }),
     );
   }

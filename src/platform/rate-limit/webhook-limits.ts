@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectThrottlerStorage, ThrottlerStorage } from '@nestjs/throttler';
 import { APP_CONFIG, AppConfig } from '../../config/config';
 import { RateLimitRedis } from './rate-limit.redis';
-import { RateLimitedError } from './rate-limit.errors';
-import { PolicyState, policyHeader, rateLimitHeader, rateLimitKey } from './rate-limit.policies';
+import { limitExceeded, rateLimitHeaders, rateLimitKey, stateAfter } from './rate-limit.policies';
 
 const WINDOW_MS = 60_000;
 
@@ -45,13 +44,7 @@ export class WebhookRateLimits {
       return;
     }
     if (count < limit) return;
-    const t = Math.max(1, Math.ceil(pttl / 1000));
-    const state: PolicyState = { name: 'webhook-failures', q: limit, w: WINDOW_MS / 1000, r: 0, t };
-    throw new RateLimitedError('webhook-failures', limit, WINDOW_MS / 1000, t, {
-      'ratelimit-policy': policyHeader([state]),
-      ratelimit: rateLimitHeader([state]),
-      'retry-after': String(t),
-    });
+    throw limitExceeded({ name: 'webhook-failures', q: limit, w: WINDOW_MS / 1000, r: 0, t: Math.max(1, Math.ceil(pttl / 1000)) });
   }
 
   /** Counts one failed verification from `ip` (the window starts at its first failure). */
@@ -78,16 +71,9 @@ export class WebhookRateLimits {
       this.failOpen(err);
       return {};
     }
-    const state: PolicyState = {
-      name: 'webhook-provider',
-      q: limit,
-      w: WINDOW_MS / 1000,
-      r: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
-      t: record.isBlocked ? Math.max(1, record.timeToBlockExpire) : Math.max(0, record.timeToExpire),
-    };
-    const headers = { 'ratelimit-policy': policyHeader([state]), ratelimit: rateLimitHeader([state]) };
-    if (record.isBlocked) throw new RateLimitedError('webhook-provider', limit, state.w, state.t, { ...headers, 'retry-after': String(state.t) });
-    return headers;
+    const state = stateAfter('webhook-provider', limit, WINDOW_MS, record);
+    if (record.isBlocked) throw limitExceeded(state);
+    return rateLimitHeaders([state]);
   }
 
   private failOpen(err: unknown): void {
