@@ -112,6 +112,10 @@ export interface AppConfig {
   corsOrigins: string[];
   batchWindowMs: number;
   batchMax: number;
+  /** the batch-payout contract (BATCH_PAYOUT_ADDRESS, else the dev chain file's); null = every claim goes alone */
+  batchPayoutAddress: string | null;
+  /** unconfirmed payouts a lane may have before new claims wait to go out in its next batch */
+  maxInflightPerSigner: number;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -240,6 +244,14 @@ function parseTokens(env: Env, devchain: DevchainFile | null): Record<string, To
     }
   }
   return tokens;
+}
+
+/** BATCH_PAYOUT_ADDRESS, else the dev chain file's contract; null (batching off) when neither names one. */
+function batchPayoutAddress(env: Env, devchain: DevchainFile | null): string | null {
+  const raw = env.BATCH_PAYOUT_ADDRESS || devchain?.batchPayout || null;
+  if (raw === null) return null;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) throw new ConfigError('BATCH_PAYOUT_ADDRESS: expected a 0x-prefixed 20-byte hex address');
+  return raw;
 }
 
 function crashPoint(env: Env): CrashPoint | null {
@@ -502,6 +514,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins: corsOrigins(env),
     batchWindowMs: int(env, 'BATCH_WINDOW_MS', 0, 0),
     batchMax: int(env, 'BATCH_MAX', 200, 1, 1000),
+    batchPayoutAddress: batchPayoutAddress(env, devFile),
+    maxInflightPerSigner: int(env, 'MAX_INFLIGHT_PER_SIGNER', 16, 1, 1000),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

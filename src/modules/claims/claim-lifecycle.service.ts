@@ -83,6 +83,47 @@ export class ClaimLifecycle {
     return moved.length;
   }
 
+  /**
+   * The lane's bulk take: up to `limit` pending claims of `token` on this chain (not `excludeId`), locked
+   * until the caller's transaction ends (SKIP LOCKED: a row another lane holds is never waited on).
+   */
+  takePending(token: string, excludeId: string, limit: number): Promise<ClaimEntity[]> {
+    return this.repo.takePending(this.chain.chainId, token, excludeId, limit);
+  }
+
+  /**
+   * pending -> submitted for claims a lane took into a batch with its leased claim (rows locked by
+   * `takePending` in the same transaction). The trail shows both steps, as for a leased claim. Returns how
+   * many moved.
+   */
+  async joinBatch(claimIds: string[], owner: string, payoutId: string, txHash: string, nonce: number): Promise<number> {
+    if (claimIds.length === 0) return 0;
+    const moved = await this.repo.transition(
+      claimIds,
+      'submitted',
+      { payout_id: payoutId, tx_hash: txHash, lease_owner: null, lease_until: null, last_error: null, attemptsIncrement: true },
+      { from: ['pending'], chainId: this.chain.chainId },
+    );
+    await this.repo.appendEvents(
+      moved.flatMap((m) => [
+        { claimId: m.id, from: 'pending', to: 'processing', actor: owner, detail: { batch: payoutId } },
+        { claimId: m.id, from: 'processing', to: 'submitted', actor: owner, detail: { payoutId, txHash, nonce } },
+      ]),
+    );
+    return moved.length;
+  }
+
+  /**
+   * A batch payout reverted for good without naming a line at fault: its claims go back to pending, each
+   * capped to half the batch (`max_batch`), so the next batches are smaller until the claim that makes them
+   * revert goes out alone (and fails on its own). Returns the claims moved.
+   */
+  async splitFromPayout(payoutId: string, actor: string, rawReason: string, maxBatch: number): Promise<string[]> {
+    const claims = await this.repo.findByPayout(payoutId);
+    await this.repo.capBatch(claims.map((c) => c.id), Math.max(1, maxBatch));
+    return this.requeueFromPayout(payoutId, actor, rawReason);
+  }
+
   /** submitted -> completed for every claim of the payout; returns the claims completed. */
   async complete(payoutId: string, txHash: string, actor: string, detail: Record<string, unknown>): Promise<ClaimEntity[]> {
     const claims = await this.repo.findByPayout(payoutId);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { ChainService } from '../../platform/chain/chain.service';
+import { ChainHead } from '../../platform/chain/chain-head';
 import { withLogContext } from '../../platform/logging/log-context';
 import { withSpan } from '../../platform/tracing/tracing';
 import { ClaimLifecycle } from '../claims/claim-lifecycle.service';
@@ -20,6 +21,7 @@ export class Broadcaster {
 
   constructor(
     private readonly chain: ChainService,
+    private readonly chainHead: ChainHead,
     private readonly payouts: PayoutsRepository,
     private readonly claims: ClaimLifecycle,
     private readonly txHost: TransactionHost,
@@ -61,8 +63,9 @@ export class Broadcaster {
     }
   }
 
+  /** The head the broadcast happened at (shared per block by every sender: ChainHead), for stuck detection. */
   private head(): Promise<number | null> {
-    return this.chain.provider.getBlockNumber().catch(() => null);
+    return this.chainHead.block().catch(() => null);
   }
 
   private async anyHashMined(payout: PayoutEntity): Promise<boolean> {

@@ -3,11 +3,21 @@ import { ChainService } from '../../platform/chain/chain.service';
 import { formatAmount } from '../claims/domain/money';
 import { PayoutsRepository } from './persistence/payouts.repository';
 
+/** A lane's balances at one block, read before any lock is taken (ChainHead). */
+export interface FundsView {
+  block: number;
+  /** token symbol -> base units at `block`; ETH always present */
+  balances: Record<string, bigint>;
+}
+
 /**
- * Will the treasury still cover this transfer once everything already signed is paid? Available =
- * on-chain balance minus every unsettled payout's commitment (conservative: a mined but not yet settled
- * payout is counted twice, which can only make a claim wait, never make a transfer revert). Call it
- * inside the signing transaction, after the nonce is allocated: the signer row lock serialises it.
+ * Will the lane still cover this payout once everything it already signed is paid? No RPC here: the caller
+ * read the lane's balances at block B (ChainHead, once per block) before taking the signer lock, and this
+ * subtracts, from Postgres, every payout of the signer that B's balance may not reflect yet: those still in
+ * flight, and those settled in a block after B. Conservative on purpose (a payout mined at or before B but
+ * not settled yet counts twice; gas is counted at its cap): a claim may wait one block longer, a transfer
+ * never reverts for want of funds Payrail promised elsewhere. Call it inside the signing transaction, after
+ * the nonce is allocated: the signer row lock serialises the lane.
  */
 @Injectable()
 export class FundsGuard {
@@ -16,23 +26,23 @@ export class FundsGuard {
     private readonly payouts: PayoutsRepository,
   ) {}
 
-  /** Null when covered, else the reason (for health and the claim's lastError). */
-  async shortfall(token: string, amount: bigint, value: bigint, maxGasCost: bigint): Promise<string | null> {
-    const signer = this.chain.treasury.address;
-    const committed = await this.payouts.inFlightCommitments(signer, this.chain.chainId);
+  /** What the lane can still spend of `token` and of ETH, after its commitments. */
+  async available(signer: string, token: string, view: FundsView): Promise<{ token: bigint; eth: bigint }> {
+    const committed = await this.payouts.commitmentsSince(signer, this.chain.chainId, view.block);
     const ethCommitted = committed.reduce((s, c) => s + BigInt(c.ethBudget), 0n);
-    if (token !== 'ETH') {
+    const tokenCommitted = token === 'ETH' ? 0n : BigInt(committed.find((c) => c.token === token)?.amount ?? '0');
+    return { token: (view.balances[token] ?? 0n) - tokenCommitted, eth: (view.balances.ETH ?? 0n) - ethCommitted };
+  }
+
+  /** Null when `amount` of `token` plus `value` and `maxGasCost` in ETH are covered, else the reason. */
+  shortfall(token: string, available: { token: bigint; eth: bigint }, amount: bigint, value: bigint, maxGasCost: bigint): string | null {
+    if (token !== 'ETH' && available.token < amount) {
       const decimals = this.chain.token(token)!.decimals;
-      const tokenCommitted = BigInt(committed.find((c) => c.token === token)?.amount ?? '0');
-      const available = (await this.chain.balanceOf(token, signer)) - tokenCommitted;
-      if (available < amount) {
-        return `insufficient ${token}: ${formatAmount(available < 0n ? 0n : available, decimals)} available, ${formatAmount(amount, decimals)} needed`;
-      }
+      return `insufficient ${token}: ${formatAmount(available.token < 0n ? 0n : available.token, decimals)} available, ${formatAmount(amount, decimals)} needed`;
     }
-    const ethAvailable = (await this.chain.balanceOf('ETH', signer)) - ethCommitted;
     const ethNeeded = value + maxGasCost;
-    if (ethAvailable < ethNeeded) {
-      return `insufficient ETH for ${token === 'ETH' ? 'value and gas' : 'gas'}: ${formatAmount(ethAvailable < 0n ? 0n : ethAvailable, 18)} available, ${formatAmount(ethNeeded, 18)} needed`;
+    if (available.eth < ethNeeded) {
+      return `insufficient ETH for ${token === 'ETH' ? 'value and gas' : 'gas'}: ${formatAmount(available.eth < 0n ? 0n : available.eth, 18)} available, ${formatAmount(ethNeeded, 18)} needed`;
     }
     return null;
   }

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { ChainService } from './chain.service';
 import { NonceAllocator } from './nonce-allocator';
+import { ChainHead } from './chain-head';
 
 @Global()
-@Module({ providers: [ChainService, NonceAllocator], exports: [ChainService, NonceAllocator] })
+@Module({ providers: [ChainService, NonceAllocator, ChainHead], exports: [ChainService, NonceAllocator, ChainHead] })
 export class ChainModule {}

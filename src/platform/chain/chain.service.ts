@@ -5,6 +5,7 @@ import { redactRpcError, registerRpcUrl } from './rpc-url';
 
 export const ERC20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
+  'function approve(address spender, uint256 amount) returns (bool)',
   'function balanceOf(address owner) view returns (uint256)',
   'function decimals() view returns (uint8)',
 ]);

@@ -23,6 +23,8 @@ export class ClaimEntity {
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
   @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt: Date | null;
+  /** the largest batch this claim may go out in (set when a batch carrying it reverted); null = any */
+  @Column('int', { name: 'max_batch', nullable: true }) maxBatch: number | null;
 }
 
 @Entity('claim_events')

@@ -37,7 +37,7 @@ export interface ListFilter {
 const COLUMNS = `id, idempo_key AS "idempoKey", wallet, token, amount_base::text AS "amountBase", decimals, reason,
   client, chain_id AS "chainId", status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
   lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt",
-  processed_at AS "processedAt"`;
+  processed_at AS "processedAt", max_batch AS "maxBatch"`;
 
 /**
  * The claims an API key owns: those it created (`client` = its name), and the payouts of the savings groups it
@@ -152,6 +152,26 @@ export class ClaimsRepository {
    * (and, with `leaseOwner`, only while this owner holds it; with `chainId`, only a claim of that chain).
    * Returns the claims moved with their old status.
    */
+  /**
+   * Up to `limit` committed pending claims of one token on one chain, oldest first, locked for the caller's
+   * transaction; rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), never waited on.
+   * Claims that may only go out alone (max_batch 1) are left to their own job.
+   */
+  async takePending(chainId: number, token: string, excludeId: string, limit: number): Promise<ClaimEntity[]> {
+    if (limit <= 0) return [];
+    return this.q<ClaimEntity>(
+      `SELECT ${COLUMNS} FROM claims
+        WHERE status = 'pending' AND chain_id = $1 AND token = $2 AND id <> $3 AND (max_batch IS NULL OR max_batch > 1)
+        ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+      [chainId, token, excludeId, limit],
+    );
+  }
+
+  /** Caps the batch size of these claims (never raises an existing cap). */
+  async capBatch(ids: string[], maxBatch: number): Promise<void> {
+    await this.q(`UPDATE claims SET max_batch = least(coalesce(max_batch, $2), $2) WHERE id = ANY($1::uuid[])`, [ids, maxBatch]);
+  }
+
   async transition(
     ids: string[],
     to: ClaimStatus,

@@ -9,7 +9,8 @@ import { PayoutNotFoundError } from '../queries/get-payout/get-payout.handler';
 
 class PayoutDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ type: [String] }) claimIds: string[];
+  @ApiProperty({ enum: ['transfer', 'batch', 'approve'], description: 'transfer: one claim, a plain transfer; batch: every claim in claimIds paid by one batch-payout call; approve: the signer\'s one-time approval of the batch contract (no claims, gas only)' }) kind: string;
+  @ApiProperty({ type: [String], description: 'every claim this transaction pays' }) claimIds: string[];
   @ApiProperty({ example: 'USDC' }) token: string;
   @ApiProperty() signer: string;
   @ApiProperty() nonce: number;

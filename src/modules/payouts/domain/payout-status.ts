@@ -11,6 +11,10 @@
  * A reverted payout stays `reverted` once final (`finalized_at` set); its claims fail only then, because
  * `failed` is terminal and a reorg could still have taken the revert back.
  */
+/** transfer: one claim, a plain transfer; batch: many claims, one batch-payout call; approve: the lane's approval. */
+export const PAYOUT_KINDS = ['transfer', 'batch', 'approve'] as const;
+export type PayoutKind = (typeof PAYOUT_KINDS)[number];
+
 export const PAYOUT_STATUSES = ['submitted', 'confirmed', 'final', 'reverted', 'dropped'] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 

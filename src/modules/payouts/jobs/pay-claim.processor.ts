@@ -12,6 +12,8 @@ import { PAY_CLAIM_QUEUE, PayClaimJobData } from './pay-claim.job';
 
 /** How long a claim waiting for treasury funds sleeps before it is tried again (no attempt spent). */
 export const FUNDS_RETRY_MS = 5000;
+/** How long a claim waits while every lane is full (MAX_INFLIGHT_PER_SIGNER): about a block's settling. */
+export const LANES_BUSY_RETRY_MS = 300;
 
 /**
  * Thin adapter: parse the job, dispatch the command. Runs CLAIM_QUEUE_CONCURRENCY jobs at once. A claim
@@ -42,8 +44,9 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
     const outcome = await runJob(PAY_CLAIM_QUEUE, job, () =>
       this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`))),
     );
-    if (outcome === 'waiting-for-funds' && token) {
-      await job.moveToDelayed(Date.now() + FUNDS_RETRY_MS, token);
+    const delay = outcome === 'waiting-for-funds' ? FUNDS_RETRY_MS : outcome === 'lanes-busy' ? LANES_BUSY_RETRY_MS : outcome === 'batch-window' ? this.config.batchWindowMs : 0;
+    if (delay > 0 && token) {
+      await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();
     }
     return outcome;

@@ -30,6 +30,11 @@ export class PayoutSigner {
     return this.chain.treasury.address;
   }
 
+  /** The lanes that take new payouts: every active key (TREASURY_PRIVATE_KEYS, or the one TREASURY_PRIVATE_KEY). */
+  lanes(): string[] {
+    return [this.chain.treasury.address];
+  }
+
   canSign(signer: string): boolean {
     return this.chain.keyOf(signer) !== null;
   }

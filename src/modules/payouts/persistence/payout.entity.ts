@@ -1,11 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { PayoutStatus } from '../domain/payout-status';
+import type { PayoutKind, PayoutStatus } from '../domain/payout-status';
 
 @Entity('payouts')
 export class PayoutEntity {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid', { name: 'claim_ids', array: true }) claimIds: string[];
   @Column('text') token: string;
+  /** transfer: one claim; batch: many claims in one batch-payout call; approve: the lane's approval of that contract */
+  @Column('text') kind: PayoutKind;
   @Column('text') signer: string;
   @Column('int', { name: 'chain_id' }) chainId: number;
   @Column('bigint') nonce: string;

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '../../../platform/database/sql';
-import { AWAITING_FINALITY, payoutAllowedFrom } from '../domain/payout-status';
+import { AWAITING_FINALITY, PayoutKind, payoutAllowedFrom } from '../domain/payout-status';
 import { PayoutEntity } from './payout.entity';
 
 export interface NewPayout {
   id: string;
+  kind: PayoutKind;
   claimIds: string[];
   token: string;
   signer: string;
@@ -31,7 +32,7 @@ export interface MinedReceipt {
   success: boolean;
 }
 
-const COLUMNS = `id, claim_ids AS "claimIds", token, signer, chain_id AS "chainId", nonce::text, to_address AS "toAddress",
+const COLUMNS = `id, kind, claim_ids AS "claimIds", token, signer, chain_id AS "chainId", nonce::text, to_address AS "toAddress",
   value::text, data, gas_limit::text AS "gasLimit", max_fee_per_gas::text AS "maxFeePerGas",
   max_priority_fee_per_gas::text AS "maxPriorityFeePerGas", raw_tx AS "rawTx", tx_hashes AS "txHashes", status,
   mined_tx_hash AS "minedTxHash", block_number::text AS "blockNumber", block_hash AS "blockHash",
@@ -51,10 +52,10 @@ export class PayoutsRepository {
   async insert(p: NewPayout): Promise<void> {
     await this.q(
       `INSERT INTO payouts (id, claim_ids, token, signer, chain_id, nonce, to_address, value, data, gas_limit,
-         max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status)
-       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted')`,
+         max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status, kind)
+       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted', $15)`,
       [p.id, p.claimIds, p.token, p.signer, p.chainId, p.nonce, p.toAddress, p.value.toString(), p.data,
-        p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash],
+        p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash, p.kind],
     );
   }
 
@@ -147,17 +148,40 @@ export class PayoutsRepository {
     return rows.length === 1;
   }
 
-  /** Value committed to unsettled payouts of this signer: token amounts, and ETH for value + max gas. */
-  async inFlightCommitments(signer: string, chainId: number): Promise<{ token: string; amount: string; ethBudget: string }[]> {
+  /**
+   * Value committed by this signer's payouts that its balance at `block` may not reflect: those in flight
+   * (submitted) and those settled in a later block. Token amounts (the claims each carries), and ETH for
+   * value + gas at its cap.
+   */
+  async commitmentsSince(signer: string, chainId: number, block: number): Promise<{ token: string; amount: string; ethBudget: string }[]> {
     return this.q(
       `SELECT token, sum(CASE WHEN token = 'ETH' THEN 0 ELSE coalesce(amounts.total, 0) END)::text AS amount,
               sum(value + gas_limit * max_fee_per_gas)::text AS "ethBudget"
          FROM payouts p
          LEFT JOIN LATERAL (SELECT sum(c.amount_base) AS total FROM claims c WHERE c.id = ANY(p.claim_ids)) amounts ON true
-        WHERE p.signer = $1 AND p.chain_id = $2 AND p.status = 'submitted'
+        WHERE p.signer = $1 AND p.chain_id = $2
+          AND (p.status = 'submitted' OR (p.status IN ('confirmed','final','reverted') AND p.block_number > $3))
         GROUP BY token`,
-      [signer, chainId],
+      [signer, chainId, block],
     );
+  }
+
+  /** In-flight payouts per signer of this chain (the lanes' load). */
+  async inFlightBySigner(chainId: number, signers: string[]): Promise<Map<string, number>> {
+    const rows = await this.q<{ signer: string; n: number }>(
+      `SELECT signer, count(*)::int AS n FROM payouts WHERE chain_id = $1 AND status = 'submitted' AND signer = ANY($2::text[]) GROUP BY signer`,
+      [chainId, signers],
+    );
+    return new Map(rows.map((r) => [r.signer, r.n]));
+  }
+
+  /** Has this signer an approval of the batch contract for `token` that is not known to have failed? */
+  async hasApproval(signer: string, chainId: number, token: string): Promise<boolean> {
+    const rows = await this.q(
+      `SELECT 1 FROM payouts WHERE signer = $1 AND chain_id = $2 AND token = $3 AND kind = 'approve' AND status IN ('submitted','confirmed','final') LIMIT 1`,
+      [signer, chainId, token],
+    );
+    return rows.length > 0;
   }
 
   async countInFlight(signer: string, chainId: number): Promise<number> {

@@ -10,6 +10,8 @@ import { finalizedBlock } from '../domain/payout-status';
 import { PayoutEntity } from '../persistence/payout.entity';
 import { PayoutsRepository } from '../persistence/payouts.repository';
 import { redactRpcUrl } from '../../../platform/chain/rpc-url';
+import { decodeBatchRevert, describeRevertData, revertDataOf } from '../../../platform/chain/batch-payout';
+import { PaymentQueue } from '../jobs/payment-queue';
 
 const BATCH = 2000;
 const PARALLEL = 25;
@@ -39,6 +41,7 @@ export class FinalityWatch {
     private readonly claims: ClaimLifecycle,
     private readonly ledger: LedgerService,
     private readonly broadcaster: Broadcaster,
+    private readonly payments: PaymentQueue,
   ) {}
 
   /** The last final block at `head`: FINALITY_DEPTH, else the RPC's `finalized` tag, else 64 blocks. */
@@ -87,14 +90,58 @@ export class FinalityWatch {
   }
 
   private async finalize(p: PayoutEntity, actor: string): Promise<boolean> {
-    return this.txHost.withTransaction(async () => {
+    // why it reverted, asked before the transaction (no RPC under a lock): a replay of the call on the state
+    // before its block; best effort, null when the replay does not revert (the state changed within the block)
+    const revert = p.status === 'reverted' && p.claimIds.length > 0 ? await this.replayRevert(p) : null;
+    const requeued: string[] = [];
+    const done = await this.txHost.withTransaction(async () => {
       if (!(await this.payouts.finalize(p.id, p.blockHash!))) return false;
-      if (p.status === 'reverted') {
-        // failed is terminal, so a revert counts only once it is final
-        await this.claims.void(p.claimIds, 'failed', actor, `transaction ${p.minedTxHash} reverted on chain (final at block ${p.blockNumber})`);
+      if (p.status !== 'reverted' || p.claimIds.length === 0) return true;
+      // failed is terminal, so a revert counts only once it is final
+      const base = `transaction ${p.minedTxHash} reverted on chain (final at block ${p.blockNumber})`;
+      if (p.kind !== 'batch' || p.claimIds.length === 1) {
+        await this.claims.void(p.claimIds, 'failed', actor, revert ? `${base}: ${revert.reason}` : base);
+        return true;
+      }
+      // a batch: only the claim that made it revert fails; the others go out again (API.md "Signer lanes")
+      const line = revert?.kind === 'line' && revert.index < p.claimIds.length ? revert.index : null;
+      if (line !== null) {
+        const culprit = p.claimIds[line]!;
+        await this.claims.void([culprit], 'failed', actor, `${base}: line ${line} (this claim) failed: ${revert!.reason}`);
+        requeued.push(...(await this.claims.requeueFromPayout(p.id, actor, `${base}: claim ${culprit} (line ${line}) made the batch revert; paid again without it`)));
+      } else {
+        // no line named (the replay passed, or the pull of the total failed): halve, until the culprit is alone
+        const half = Math.ceil(p.claimIds.length / 2);
+        const why = revert ? `${base}: ${revert.reason}` : `${base}: the replay names no line`;
+        requeued.push(...(await this.claims.splitFromPayout(p.id, actor, `${why}; sent again in batches of at most ${half}`, half)));
       }
       return true;
     });
+    for (const claimId of requeued) await this.payments.reissue(claimId).catch(() => undefined); // the sweeper retries a lost enqueue
+    if (requeued.length) this.logger.warn(`batch payout ${p.id} reverted for good; ${requeued.length} claim(s) go out again`);
+    return done;
+  }
+
+  /** The revert of a mined payout, replayed with eth_call on the state before its block; null if the replay passes. */
+  private async replayRevert(p: PayoutEntity): Promise<{ kind: 'line' | 'pull' | 'batch' | 'plain'; index: number; reason: string } | null> {
+    try {
+      await this.chain.provider.call({
+        from: p.signer,
+        to: p.toAddress,
+        data: p.data,
+        value: BigInt(p.value),
+        gasLimit: BigInt(p.gasLimit),
+        blockTag: Number(p.blockNumber) - 1,
+      });
+      return null;
+    } catch (err) {
+      const data = revertDataOf(err);
+      const batch = p.kind === 'batch' ? decodeBatchRevert(data) : null;
+      if (batch?.kind === 'line') return { kind: 'line', index: batch.index, reason: batch.reason };
+      if (batch) return { kind: batch.kind, index: -1, reason: batch.reason };
+      if (data === null) return null; // not a revert (the RPC failed): no reason known
+      return { kind: 'plain', index: -1, reason: describeRevertData(data) };
+    }
   }
 
   private async unsettle(p: PayoutEntity, actor: string): Promise<boolean> {

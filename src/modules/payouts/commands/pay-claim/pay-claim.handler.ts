@@ -1,8 +1,11 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
+import { MaxUint256 } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { encodeNativeBatch, encodeTokenBatch, MAX_LINE_AMOUNT } from '../../../../platform/chain/batch-payout';
+import { ChainHead, Fees } from '../../../../platform/chain/chain-head';
 import { ChainService, ERC20 } from '../../../../platform/chain/chain.service';
 import { crashIf } from '../../../../platform/chain/crash-point';
 import { NonceAllocator } from '../../../../platform/chain/nonce-allocator';
@@ -10,21 +13,13 @@ import { ClaimLifecycle } from '../../../claims/claim-lifecycle.service';
 import { ClaimEntity } from '../../../claims/persistence/claim.entity';
 import { BroadcastFailedError, Broadcaster } from '../../broadcaster.service';
 import { rpcErrorMessage } from '../../domain/rpc-errors';
-import { FundsGuard } from '../../funds-guard.service';
+import { FundsGuard, FundsView } from '../../funds-guard.service';
 import { PayoutSubmittedEvent } from '../../events/payout-submitted.event';
 import { PayoutEntity } from '../../persistence/payout.entity';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
 import { PayoutSigner } from '../../lanes/payout-signer';
+import { batchGasLimit, maxBatchLines, APPROVE_GAS, NATIVE_TRANSFER_GAS, TOKEN_TRANSFER_GAS } from '../../lanes/gas';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
-
-interface Draft {
-  to: string;
-  value: bigint;
-  data: string;
-  gasLimit: bigint;
-  maxFeePerGas: bigint;
-  maxPriorityFeePerGas: bigint;
-}
 
 class InsufficientFundsError extends Error {}
 
@@ -34,16 +29,30 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** A payout of a claim whose stored bytes were never sent is re-sent by its job only after this long (else the watcher's). */
+const UNSENT_AFTER_MS = 3000;
+
+interface Lane {
+  signer: string;
+  view: FundsView;
+}
+
 /**
- * Pays one claim (ARCHITECTURE §1.3-1.4): lease the claim; read fees (outside any transaction); then in ONE
- * transaction allocate the nonce from Postgres, check funds, sign, store the payout with its raw tx and hash,
- * and move the claim to `submitted` (only while our lease holds). Only after commit, broadcast. A claim
- * already `submitted` is never signed again: its stored raw tx is re-sent.
+ * A signer lane's pay step (API.md "Signer lanes and batches", ADR 0009). Lease the claim; pick the
+ * least-loaded lane with room (MAX_INFLIGHT_PER_SIGNER) that holds the funds; read fees and the lane's
+ * balances from ChainHead (once per block, never per claim, never under a lock). Then in ONE transaction:
+ * allocate the nonce (locks the lane's signer row), take the lane's other waiting claims of the same token
+ * (FOR UPDATE SKIP LOCKED, up to BATCH_MAX and what one transaction's gas allows), keep those the lane's
+ * funds cover after its commitments (Postgres, no RPC), add the lane's one-time approval of the batch
+ * contract if it has none, sign, store every payout with its raw bytes, and move the claims to `submitted`.
+ * Only after commit, broadcast (the approval first). A claim already `submitted` is never signed again.
+ *
+ * Adaptive batching: a lane that is idle sends what is waiting at once (a lone claim as a plain transfer);
+ * claims that arrive while every lane has MAX_INFLIGHT_PER_SIGNER payouts unconfirmed wait (`lanes-busy`)
+ * and go out together in a lane's next batch. BATCH_WINDOW_MS > 0 also holds a fresh claim that long.
  *
  * The job's work ends when the payout is stored. A broadcast that fails after commit is recorded on the
- * payout and the job completes (`stored-broadcast-failed`): what happens on chain is the watcher's (it
- * re-sends a payout the node does not know, and drops and re-issues one whose nonce a foreign transaction
- * took). Failing the job instead would burn its attempts and dead-letter a claim the watcher may re-issue.
+ * payout and the job completes (`stored-broadcast-failed`): what happens on chain is the watcher's.
  */
 @CommandHandler(PayClaimCommand)
 export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
@@ -55,6 +64,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly claims: ClaimLifecycle,
     private readonly payouts: PayoutsRepository,
     private readonly chain: ChainService,
+    private readonly head: ChainHead,
     private readonly nonces: NonceAllocator,
     private readonly broadcaster: Broadcaster,
     private readonly funds: FundsGuard,
@@ -63,68 +73,208 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
+    if (this.config.batchWindowMs > 0) {
+      const claim = await this.claims.find(cmd.claimId);
+      if (claim?.status === 'pending' && Date.now() - new Date(claim.createdAt).getTime() < this.config.batchWindowMs) return 'batch-window';
+    }
+    const lanes = await this.lanesWithRoom();
+    if (lanes.length === 0) {
+      // nothing leased; if the claim is already in a batch, its job is over
+      const claim = await this.claims.find(cmd.claimId);
+      return claim?.status === 'pending' || claim?.status === 'processing' ? 'lanes-busy' : 'nothing-to-do';
+    }
     const leased = await this.txHost.withTransaction(() => this.claims.lease(cmd.claimId, cmd.worker, this.config.leaseSeconds));
     if (!leased) return this.resume(cmd.claimId);
 
-    let draft: Draft;
+    let lane: Lane;
+    let fees: Fees;
     try {
-      draft = await this.draft(leased);
+      const block = await this.head.block();
+      fees = await this.head.fees(block);
+      lane = await this.pickLane(lanes, leased, block);
     } catch (err) {
       await this.giveBack(leased.id, cmd.worker, `prepare failed: ${rpcErrorMessage(err)}`);
       throw err;
     }
 
-    const signer = this.signer.active;
-    let payout;
+    let stored: PayoutEntity[];
     try {
-      payout = await this.txHost.withTransaction(async () => {
-        const nonce = await this.nonces.allocate(signer, this.chain.chainId);
-        crashIf(this.config.crashAt, 'after-nonce');
-        const shortfall = await this.funds.shortfall(leased.token, BigInt(leased.amountBase), draft.value, draft.gasLimit * draft.maxFeePerGas);
-        if (shortfall) throw new InsufficientFundsError(shortfall); // rolls back: the nonce is returned
-        const { rawTx, txHash } = await this.signer.sign(signer, {
-          nonce,
-          to: draft.to,
-          value: draft.value,
-          data: draft.data,
-          gasLimit: draft.gasLimit,
-          maxFeePerGas: draft.maxFeePerGas,
-          maxPriorityFeePerGas: draft.maxPriorityFeePerGas,
-        });
-        const id = randomUUID();
-        await this.payouts.insert({
-          id,
-          claimIds: [leased.id],
-          token: leased.token,
-          signer,
-          chainId: this.chain.chainId,
-          nonce,
-          ...draft,
-          toAddress: draft.to,
-          rawTx,
-          txHash,
-        });
-        const moved = await this.claims.markSubmitted([leased.id], cmd.worker, id, txHash, nonce);
-        if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonce is returned
-        return (await this.payouts.findById(id))!;
-      });
+      stored = await this.txHost.withTransaction(() => this.signAndStore(leased, lane, fees, cmd.worker));
     } catch (err) {
       if (err instanceof InsufficientFundsError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
-        await this.payouts.setAlert(signer, leased.token, err.message);
+        await this.payouts.setAlert(lane.signer, leased.token, err.message);
         this.logger.warn(`claim ${leased.id} waits for funds: ${err.message}`);
         return 'waiting-for-funds';
       }
       if (!(err instanceof LeaseLostError)) await this.giveBack(leased.id, cmd.worker, `sign failed: ${rpcErrorMessage(err)}`);
       throw err;
     }
-    await this.payouts.setAlert(signer, leased.token, null);
+    await this.payouts.setAlert(lane.signer, leased.token, null);
     crashIf(this.config.crashAt, 'after-persist');
 
-    if (!(await this.send(payout))) return 'stored-broadcast-failed';
-    this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
+    let allSent = true;
+    for (const payout of stored) {
+      // in nonce order: the approval before the batch that needs it (a node would hold the batch for it anyway)
+      if (!(await this.send(payout))) {
+        allSent = false;
+        continue;
+      }
+      if (payout.claimIds.length > 0) this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
+    }
+    if (!allSent) return 'stored-broadcast-failed';
     crashIf(this.config.crashAt, 'after-broadcast');
     return 'paid';
+  }
+
+  /** Active lanes under MAX_INFLIGHT_PER_SIGNER, least loaded first (one SQL count). */
+  private async lanesWithRoom(): Promise<string[]> {
+    const lanes = this.signer.lanes();
+    const load = await this.payouts.inFlightBySigner(this.chain.chainId, lanes);
+    return lanes
+      .map((signer, i) => ({ signer, i, n: load.get(signer) ?? 0 }))
+      .filter((l) => l.n < this.config.maxInflightPerSigner)
+      .sort((a, b) => a.n - b.n || a.i - b.i)
+      .map((l) => l.signer);
+  }
+
+  /** The first lane (least loaded first) whose balance at `block` holds the claim; else the least loaded (it will wait). */
+  private async pickLane(lanes: string[], claim: ClaimEntity, block: number): Promise<Lane> {
+    let first: Lane | null = null;
+    for (const signer of lanes) {
+      const view = await this.view(signer, claim.token, block);
+      first ??= { signer, view };
+      if ((view.balances[claim.token] ?? 0n) >= BigInt(claim.amountBase)) return { signer, view };
+    }
+    return first!;
+  }
+
+  private async view(signer: string, token: string, block: number): Promise<FundsView> {
+    const [tokenBalance, eth] = await Promise.all([
+      token === 'ETH' ? Promise.resolve(0n) : this.head.balance(block, token, signer),
+      this.head.balance(block, 'ETH', signer),
+    ]);
+    return { block, balances: token === 'ETH' ? { ETH: eth } : { [token]: tokenBalance, ETH: eth } };
+  }
+
+  /**
+   * Inside the signing transaction: the lane's payouts for `leased` and whatever claims of its token wait,
+   * signed and stored with the claims moved, or an error that rolls everything back (nonces included).
+   */
+  private async signAndStore(leased: ClaimEntity, lane: Lane, fees: Fees, worker: string): Promise<PayoutEntity[]> {
+    const { signer } = lane;
+    const token = leased.token;
+    const tokenConfig = this.chain.token(token);
+    if (!tokenConfig) throw new Error(`token ${token} is no longer configured`);
+    const native = tokenConfig.address === null;
+    const nonce = await this.nonces.allocate(signer, this.chain.chainId);
+    crashIf(this.config.crashAt, 'after-nonce');
+    const available = await this.funds.available(signer, token, lane.view);
+    const maxFee = fees.maxFeePerGas;
+
+    const alone = this.funds.shortfall(token, available, BigInt(leased.amountBase), native ? BigInt(leased.amountBase) : 0n, (native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS) * maxFee);
+    if (alone) throw new InsufficientFundsError(alone); // rolls back: the nonce is returned
+
+    // the batch: the leased claim first, then the oldest waiting claims the funds cover, within every cap
+    const batchable = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null && BigInt(leased.amountBase) <= MAX_LINE_AMOUNT && leased.maxBatch !== 1;
+    let lines: ClaimEntity[] = [leased];
+    let approve = false;
+    if (batchable) {
+      const limit = Math.min(this.config.batchMax, maxBatchLines(native), leased.maxBatch ?? Infinity);
+      const waiting = await this.claims.takePending(token, leased.id, limit - 1);
+      if (waiting.length > 0) {
+        approve = !native && !(await this.payouts.hasApproval(signer, this.chain.chainId, token));
+        lines = this.fit(leased, waiting, limit, available, native, maxFee, approve);
+        if (lines.length === 1) approve = false;
+      }
+    }
+
+    const stored: PayoutEntity[] = [];
+    let next = nonce;
+    if (approve) {
+      stored.push(await this.store(signer, next, 'approve', [], token, {
+        to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('approve', [this.config.batchPayoutAddress!, MaxUint256]), gasLimit: APPROVE_GAS,
+      }, fees));
+      next = await this.nonces.allocate(signer, this.chain.chainId);
+    }
+    let payout: PayoutEntity;
+    if (lines.length === 1) {
+      const amount = BigInt(leased.amountBase);
+      payout = await this.store(signer, next, 'transfer', [leased.id], token, native
+        ? { to: leased.wallet, value: amount, data: '0x', gasLimit: NATIVE_TRANSFER_GAS }
+        // fixed cap for a plain ERC-20 transfer (about 51k to a fresh holder): an estimate would revert, and so
+        // fail, whenever the treasury is short, which must make the claim wait instead
+        : { to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('transfer', [leased.wallet, amount]), gasLimit: TOKEN_TRANSFER_GAS },
+      fees);
+    } else {
+      const batchLines = lines.map((c) => ({ to: c.wallet, amount: BigInt(c.amountBase) }));
+      const call = native ? encodeNativeBatch(batchLines) : { data: encodeTokenBatch(tokenConfig.address!, batchLines), value: 0n };
+      payout = await this.store(signer, next, 'batch', lines.map((c) => c.id), token, {
+        to: this.config.batchPayoutAddress!, value: call.value, data: call.data, gasLimit: batchGasLimit(lines.length, native),
+      }, fees);
+    }
+    stored.push(payout);
+    const txHash = payout.txHashes[0]!;
+    const moved = await this.claims.markSubmitted([leased.id], worker, payout.id, txHash, Number(payout.nonce));
+    if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonces are returned
+    const joined = await this.claims.joinBatch(lines.slice(1).map((c) => c.id), worker, payout.id, txHash, Number(payout.nonce));
+    if (joined !== lines.length - 1) throw new Error(`batch of ${lines.length}: ${joined + 1} claims could be moved; nothing was signed`); // rows were locked: a defect
+    return stored;
+  }
+
+  /**
+   * The leased claim plus waiting ones, oldest first, while the lane's funds cover the token total and the
+   * ETH for value and gas at its cap (the approval's too), and no claim's own cap (max_batch) is exceeded.
+   */
+  private fit(leased: ClaimEntity, waiting: ClaimEntity[], limit: number, available: { token: bigint; eth: bigint }, native: boolean, maxFee: bigint, approve: boolean): ClaimEntity[] {
+    const lines = [leased];
+    let cap = limit;
+    let total = BigInt(leased.amountBase);
+    for (const c of waiting) {
+      if (lines.length >= cap) break;
+      const amount = BigInt(c.amountBase);
+      if (amount > MAX_LINE_AMOUNT) continue;
+      const nextCap = Math.min(cap, c.maxBatch ?? Infinity);
+      if (lines.length + 1 > nextCap) continue;
+      const gas = (batchGasLimit(lines.length + 1, native) + (approve ? APPROVE_GAS : 0n)) * maxFee;
+      const short = this.funds.shortfall(leased.token, available, total + amount, native ? total + amount : 0n, gas);
+      if (short) break;
+      lines.push(c);
+      total += amount;
+      cap = nextCap;
+    }
+    return lines;
+  }
+
+  private async store(
+    signer: string,
+    nonce: number,
+    kind: PayoutEntity['kind'],
+    claimIds: string[],
+    token: string,
+    call: { to: string; value: bigint; data: string; gasLimit: bigint },
+    fees: Fees,
+  ): Promise<PayoutEntity> {
+    const { rawTx, txHash } = await this.signer.sign(signer, { nonce, ...call, ...fees });
+    const id = randomUUID();
+    await this.payouts.insert({
+      id,
+      kind,
+      claimIds,
+      token,
+      signer,
+      chainId: this.chain.chainId,
+      nonce,
+      toAddress: call.to,
+      value: call.value,
+      data: call.data,
+      gasLimit: call.gasLimit,
+      maxFeePerGas: fees.maxFeePerGas,
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      rawTx,
+      txHash,
+    });
+    return (await this.payouts.findById(id))!;
   }
 
   /** Broadcasts a stored payout; false when that failed (recorded on the payout, left to the chain watcher). */
@@ -144,33 +294,21 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     return this.txHost.withTransaction(() => this.claims.release(claimId, worker, reason));
   }
 
-  /** The claim was not leasable: finish what an earlier attempt started, or leave it to its owner. */
+  /**
+   * The claim was not leasable: it went out in another claim's batch, an earlier attempt stored its payout,
+   * or another worker holds it. A stored payout never sent (its worker died after commit) is re-sent here
+   * once it is older than UNSENT_AFTER_MS (stored bytes, never a new signature); one sent, or younger, is
+   * the watcher's and its sender's: nothing per claim touches the RPC.
+   */
   private async resume(claimId: string): Promise<PayClaimOutcome> {
     const claim = await this.claims.find(claimId);
     if (!claim) return 'nothing-to-do';
     if (claim.status === 'submitted' && claim.payoutId) {
       const payout = await this.payouts.findById(claim.payoutId);
-      if (payout && payout.status === 'submitted') {
-        // the stored bytes again (same nonce, same hash), never a new signature
+      if (payout && payout.status === 'submitted' && !payout.broadcastAt && Date.now() - new Date(payout.createdAt).getTime() >= UNSENT_AFTER_MS) {
         return (await this.send(payout)) ? 'rebroadcast' : 'stored-broadcast-failed';
       }
     }
     return claim.status === 'processing' ? 'leased-elsewhere' : 'nothing-to-do';
-  }
-
-  private async draft(claim: ClaimEntity): Promise<Draft> {
-    const token = this.chain.token(claim.token);
-    if (!token) throw new Error(`token ${claim.token} is no longer configured`);
-    const fees = await this.chain.provider.getFeeData();
-    const maxPriorityFeePerGas = fees.maxPriorityFeePerGas ?? 1_000_000_000n;
-    const maxFeePerGas = fees.maxFeePerGas ?? (fees.gasPrice ?? 1_000_000_000n) * 2n;
-    const amount = BigInt(claim.amountBase);
-    if (token.address === null) {
-      return { to: claim.wallet, value: amount, data: '0x', gasLimit: 21_000n, maxFeePerGas, maxPriorityFeePerGas };
-    }
-    const data = ERC20.encodeFunctionData('transfer', [claim.wallet, amount]);
-    // Fixed cap for a plain ERC-20 transfer (about 51k to a fresh holder): an estimate would revert, and
-    // so fail, whenever the treasury is short, which must make the claim wait instead.
-    return { to: token.address, value: 0n, data, gasLimit: 100_000n, maxFeePerGas, maxPriorityFeePerGas };
   }
 }

@@ -29,6 +29,7 @@ export class GetPayoutHandler implements IQueryHandler<GetPayoutQuery> {
     }
     return {
       id: p.id,
+      kind: p.kind,
       claimIds: p.claimIds,
       token: p.token,
       signer: p.signer,

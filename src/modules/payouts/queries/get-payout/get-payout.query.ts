@@ -2,6 +2,7 @@ import { Query } from '@nestjs/cqrs';
 
 export interface PayoutView {
   id: string;
+  kind: string;
   claimIds: string[];
   token: string;
   signer: string;
