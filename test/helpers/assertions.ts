@@ -20,6 +20,8 @@ export async function expectPaidExactlyOnce(
   entitlements: Entitlement[],
   /** every signer key that paid (key rotation); the treasury accounts equal the sum of their balances */
   signers: string[] = [world.treasury],
+  /** claims that must NOT have been paid (failed on chain): excluded from the one-confirmed-payout check */
+  opts: { unpaidClaimIds?: string[] } = {},
 ): Promise<void> {
   const byWalletToken = new Map<string, bigint>();
   for (const e of entitlements) {
@@ -33,9 +35,14 @@ export async function expectPaidExactlyOnce(
   const perClaim = await sql(
     world,
     `SELECT c.id, count(p.id) FILTER (WHERE p.status IN ('confirmed', 'final'))::int AS confirmed
-       FROM claims c LEFT JOIN payouts p ON c.id = ANY(p.claim_ids) GROUP BY c.id
+       FROM claims c LEFT JOIN payouts p ON c.id = ANY(p.claim_ids) WHERE NOT (c.id = ANY($1::uuid[])) GROUP BY c.id
      HAVING count(p.id) FILTER (WHERE p.status IN ('confirmed', 'final')) <> 1`,
+    [opts.unpaidClaimIds ?? []],
   );
+  if (opts.unpaidClaimIds?.length) {
+    const paid = await sql(world, `SELECT p.id FROM payouts p WHERE p.claim_ids && $1::uuid[] AND p.status IN ('confirmed', 'final')`, [opts.unpaidClaimIds]);
+    expect(paid).toEqual([]);
+  }
   expect(perClaim).toEqual([]);
   const tb = await http(api, 'GET', '/v1/ledger/trial-balance');
   expect(tb.body.balanced).toBe(true);

@@ -91,7 +91,8 @@ export class FinalityWatch {
 
   private async finalize(p: PayoutEntity, actor: string): Promise<boolean> {
     // why it reverted, asked before the transaction (no RPC under a lock): a replay of the call on the state
-    // before its block; best effort, null when the replay does not revert (the state changed within the block)
+    // at the end of its block (a reverted call changed nothing, and the lane's approval often shares the
+    // block: the state before it would blame the allowance); best effort, null when the replay passes
     const revert = p.status === 'reverted' && p.claimIds.length > 0 ? await this.replayRevert(p) : null;
     const requeued: string[] = [];
     const done = await this.txHost.withTransaction(async () => {
@@ -122,7 +123,7 @@ export class FinalityWatch {
     return done;
   }
 
-  /** The revert of a mined payout, replayed with eth_call on the state before its block; null if the replay passes. */
+  /** The revert of a mined payout, replayed with eth_call on the state its block left; null if the replay passes. */
   private async replayRevert(p: PayoutEntity): Promise<{ kind: 'line' | 'pull' | 'batch' | 'plain'; index: number; reason: string } | null> {
     try {
       await this.chain.provider.call({
@@ -131,7 +132,7 @@ export class FinalityWatch {
         data: p.data,
         value: BigInt(p.value),
         gasLimit: BigInt(p.gasLimit),
-        blockTag: Number(p.blockNumber) - 1,
+        blockTag: Number(p.blockNumber),
       });
       return null;
     } catch (err) {
