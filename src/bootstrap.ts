@@ -123,13 +123,20 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   const where = production ? `with NODE_ENV=production (chain ${config.chainId})` : `on chain ${config.chainId}`;
   const out = { ...config };
   if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required ${where} (the dev chain file only configures dev chains)`);
-  if (!out.treasuryPrivateKey) {
-    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where}`);
-    out.treasuryPrivateKey = devAccount(0).privateKey;
+  // the active keys; a config built by hand may carry only `treasuryPrivateKey` (the one-key form)
+  const keys = out.treasuryPrivateKeys.length ? [...out.treasuryPrivateKeys] : out.treasuryPrivateKey ? [out.treasuryPrivateKey] : [];
+  const pool = out.treasuryKeysVar === 'TREASURY_PRIVATE_KEYS';
+  if (keys.length === 0) {
+    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where} (or TREASURY_PRIVATE_KEYS, a pool of keys)`);
+    keys.push(devAccount(0).privateKey);
     log('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
-  } else if (!dev && isWellKnownDevKey(out.treasuryPrivateKey)) {
-    throw new ConfigError(`TREASURY_PRIVATE_KEY: a well-known dev key is refused ${where}`);
+  } else if (!dev) {
+    // every active key: one published key in a pool pays from an account anyone can drain
+    const i = keys.findIndex(isWellKnownDevKey);
+    if (i >= 0) throw new ConfigError(pool ? `TREASURY_PRIVATE_KEYS: entry ${i + 1} is a well-known dev key, refused ${where}` : `TREASURY_PRIVATE_KEY: a well-known dev key is refused ${where}`);
   }
+  out.treasuryPrivateKeys = keys;
+  out.treasuryPrivateKey = keys[0]!;
   if (!dev && out.retiredTreasuryKeys.some(isWellKnownDevKey)) {
     throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused ${where}`);
   }
@@ -151,8 +158,10 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     out.webhookAllowPrivateTargets = dev;
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
+  const active = keys.map((k) => new Wallet(k).address);
   const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
-  log(`chain ${config.chainId} at ${rpcHost(config.chainRpcUrl)}; treasury ${new Wallet(out.treasuryPrivateKey).address}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
+  const treasury = active.length > 1 ? `treasury pool of ${active.length} signers ${active.join(', ')}` : `treasury ${active[0]}`;
+  log(`chain ${config.chainId} at ${rpcHost(config.chainRpcUrl)}; ${treasury}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
   log(tokensLine(out));
   return out;
 }

@@ -378,6 +378,73 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('signer pool (issue 13): TREASURY_PRIVATE_KEYS, MAX_INFLIGHT_PER_SIGNER', () => {
+    const [k1, k2, k3] = [devAccount(21).privateKey, devAccount(22).privateKey, devAccount(23).privateKey];
+
+    it('neither key set: no active key (boot resolves the dev default), named TREASURY_PRIVATE_KEY', () => {
+      const c = loadConfig(env());
+      expect(c.treasuryPrivateKeys).toEqual([]);
+      expect(c.treasuryPrivateKey).toBeNull();
+      expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEY');
+    });
+
+    it('TREASURY_PRIVATE_KEY alone: one lane, treasuryPrivateKey = treasuryPrivateKeys[0]', () => {
+      const c = loadConfig(env({ TREASURY_PRIVATE_KEY: k1 }));
+      expect(c.treasuryPrivateKeys).toEqual([k1]);
+      expect(c.treasuryPrivateKey).toBe(k1);
+      expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEY');
+    });
+
+    it('TREASURY_PRIVATE_KEYS: the pool in the given order (trimmed, 0x added, lower-cased); the first is treasuryPrivateKey', () => {
+      const c = loadConfig(env({ TREASURY_PRIVATE_KEYS: ` ${k1}, ${k2.slice(2).toUpperCase()} ,${k3},` }));
+      expect(c.treasuryPrivateKeys).toEqual([k1, k2, k3]);
+      expect(c.treasuryPrivateKey).toBe(k1);
+      expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEYS');
+      expect(loadConfig(env({ TREASURY_PRIVATE_KEYS: k2 })).treasuryPrivateKeys).toEqual([k2]); // a pool of one
+      expect(loadConfig(env({ TREASURY_PRIVATE_KEYS: '' })).treasuryPrivateKeys).toEqual([]); // empty = unset
+    });
+
+    it('both set: one line naming TREASURY_PRIVATE_KEYS, without echoing either key', () => {
+      const err = configError({ TREASURY_PRIVATE_KEY: k1, TREASURY_PRIVATE_KEYS: `${k2},${k3}` });
+      expect(err.message).toMatch(/^TREASURY_PRIVATE_KEYS: set together with TREASURY_PRIVATE_KEY; set only one/);
+      expect(err.message).not.toMatch(/[\r\n]/);
+      for (const k of [k1, k2, k3]) expect(err.message).not.toContain(k.slice(2, 10));
+    });
+
+    it('a key listed twice is refused, whatever its spelling (0x or not, letter case), naming both entries', () => {
+      expect(configError({ TREASURY_PRIVATE_KEYS: `${k1},${k2},${k1.slice(2).toUpperCase()}` }).message).toBe(
+        'TREASURY_PRIVATE_KEYS: entry 3 repeats entry 1 (each key is listed once)',
+      );
+      expect(configError({ RETIRED_TREASURY_KEYS: `${k3},${k3}` }).message).toMatch(/^RETIRED_TREASURY_KEYS: entry 2 repeats entry 1/);
+    });
+
+    it('a malformed or out-of-range entry names its position, never its value', () => {
+      const bad = configError({ TREASURY_PRIVATE_KEYS: `${k1},0xdeadbeefcafe` });
+      expect(bad.message).toBe('TREASURY_PRIVATE_KEYS: entry 2: expected 32 bytes of hex');
+      expect(configError({ TREASURY_PRIVATE_KEYS: `0x${'00'.repeat(32)}` }).message).toBe('TREASURY_PRIVATE_KEYS: entry 1: not a valid secp256k1 private key');
+      expect(configError({ TREASURY_PRIVATE_KEYS: `0x${'ff'.repeat(32)}` }).message).toMatch(/^TREASURY_PRIVATE_KEYS: entry 1: not a valid secp256k1/);
+      expect(configError({ TREASURY_PRIVATE_KEY: `0x${'00'.repeat(32)}` }).message).toBe('TREASURY_PRIVATE_KEY: not a valid secp256k1 private key');
+      expect(configError({ TREASURY_PRIVATE_KEYS: ' , ,' }).message).toBe('TREASURY_PRIVATE_KEYS: no key in the list');
+      expect(configError({ RETIRED_TREASURY_KEYS: 'nope' }).message).toBe('RETIRED_TREASURY_KEYS: entry 1: expected 32 bytes of hex');
+    });
+
+    it('a key both active and retired is refused (a rotation half done), naming RETIRED_TREASURY_KEYS and the active key list', () => {
+      expect(configError({ TREASURY_PRIVATE_KEYS: `${k1},${k2}`, RETIRED_TREASURY_KEYS: `${k3},${k2.toUpperCase().replace('0X', '0x')}` }).message).toBe(
+        'RETIRED_TREASURY_KEYS: entry 2 is also an active key (TREASURY_PRIVATE_KEYS); a key is either active or retired, remove it from one list',
+      );
+      expect(configError({ TREASURY_PRIVATE_KEY: k1, RETIRED_TREASURY_KEYS: k1 }).message).toMatch(/^RETIRED_TREASURY_KEYS: entry 1 is also an active key \(TREASURY_PRIVATE_KEY\)/);
+      const ok = loadConfig(env({ TREASURY_PRIVATE_KEYS: `${k1},${k2}`, RETIRED_TREASURY_KEYS: k3 }));
+      expect(ok.retiredTreasuryKeys).toEqual([k3]);
+    });
+
+    it('MAX_INFLIGHT_PER_SIGNER: 16 by default, 1..1000', () => {
+      expect(loadConfig(env()).maxInflightPerSigner).toBe(16);
+      expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1' })).maxInflightPerSigner).toBe(1);
+      expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1000' })).maxInflightPerSigner).toBe(1000);
+      for (const v of ['0', '1001', 'many', '2.5']) expect(configError({ MAX_INFLIGHT_PER_SIGNER: v }).message).toMatch(/^MAX_INFLIGHT_PER_SIGNER: /);
+    });
+  });
+
   it('rpcHost keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {
     expect(rpcHost('https://eth-mainnet.g.alchemy.com/v2/S3cretKey?x=1')).toBe('https://eth-mainnet.g.alchemy.com');
     expect(rpcHost('wss://user:S3cret@rpc.example:8546/ws/S3cret')).toBe('wss://rpc.example:8546');

@@ -56,7 +56,20 @@ export interface AppConfig {
   tokensFromDevchain: boolean;
   /** the dev chain file's chainId when its tokens (or chain id) are used: boot checks it against the RPC */
   devchainChainId: number | null;
+  /**
+   * The first active key (`treasuryPrivateKeys[0]`), kept for the code written for one key; null = unset,
+   * which finaliseForChain resolves (dev account 0 on dev chains only)
+   */
   treasuryPrivateKey: string | null;
+  /**
+   * Every active key, one signer lane each (TREASURY_PRIVATE_KEY, or the pool of TREASURY_PRIVATE_KEYS), in
+   * the order given, 0x-prefixed; [] = unset (resolved by finaliseForChain like `treasuryPrivateKey`)
+   */
+  treasuryPrivateKeys: string[];
+  /** the key that set `treasuryPrivateKeys` (TREASURY_PRIVATE_KEY when neither is set), named in boot's messages */
+  treasuryKeysVar: 'TREASURY_PRIVATE_KEY' | 'TREASURY_PRIVATE_KEYS';
+  /** payouts one lane may have broadcast and unconfirmed before new claims wait for (or batch into) its next one */
+  maxInflightPerSigner: number;
   /** keys that take no new payouts but stay loaded to replace, cancel and settle their in-flight ones (rotation) */
   retiredTreasuryKeys: string[];
   confirmations: number;
@@ -114,8 +127,6 @@ export interface AppConfig {
   batchMax: number;
   /** the batch-payout contract (BATCH_PAYOUT_ADDRESS, else the dev chain file's); null = every claim goes alone */
   batchPayoutAddress: string | null;
-  /** unconfirmed payouts a lane may have before new claims wait to go out in its next batch */
-  maxInflightPerSigner: number;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -424,6 +435,63 @@ function webhookSecrets(env: Env): { provider: string; secret: string }[] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+/** secp256k1's group order: a private key is an integer in [1, n). */
+const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+
+/**
+ * A comma list of private keys (TREASURY_PRIVATE_KEYS, RETIRED_TREASURY_KEYS): each 32 bytes of hex and a
+ * valid secp256k1 key, no key twice. Returned 0x-prefixed and lower-cased, so equal keys compare equal.
+ * Messages name the key and the entry's position, never the value.
+ */
+function privateKeys(env: Env, key: string): string[] {
+  const raw = env[key] ?? '';
+  if (raw.trim() === '') return [];
+  const entries = raw.split(',').map((k) => k.trim());
+  if (entries.every((k) => k === '')) throw new ConfigError(`${key}: no key in the list`);
+  const position = new Map<string, number>();
+  entries.forEach((k, i) => {
+    if (k === '') return; // a trailing or doubled comma
+    const hex = privateKey(k, `${key}: entry ${i + 1}`);
+    const earlier = position.get(hex);
+    if (earlier !== undefined) throw new ConfigError(`${key}: entry ${i + 1} repeats entry ${earlier} (each key is listed once)`);
+    position.set(hex, i + 1);
+  });
+  return [...position.keys()];
+}
+
+/** One private key, 0x-prefixed and lower-cased; `what` names it in the message (the value never is). */
+function privateKey(raw: string, what: string): string {
+  if (!/^(0x)?[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigError(`${what}: expected 32 bytes of hex`);
+  const hex = `0x${raw.replace(/^0x/, '').toLowerCase()}`;
+  const n = BigInt(hex);
+  if (n === 0n || n >= SECP256K1_N) throw new ConfigError(`${what}: not a valid secp256k1 private key`);
+  return hex;
+}
+
+/**
+ * The active keys: TREASURY_PRIVATE_KEY (one lane) or TREASURY_PRIVATE_KEYS (a pool), never both (which one
+ * would be meant is a guess), and none of them also in RETIRED_TREASURY_KEYS. That overlap is refused rather
+ * than the retired entry ignored: it is a rotation half done (the key was meant to stop taking payouts, or
+ * meant to stay), and guessing either way would silently keep paying from a key the operator means to drain,
+ * or keep a wanted lane idle.
+ */
+function treasuryKeys(env: Env): { active: string[]; retired: string[]; from: AppConfig['treasuryKeysVar'] } {
+  const single = (env.TREASURY_PRIVATE_KEY ?? '').trim();
+  const pool = privateKeys(env, 'TREASURY_PRIVATE_KEYS');
+  if (single !== '' && pool.length > 0) {
+    throw new ConfigError('TREASURY_PRIVATE_KEYS: set together with TREASURY_PRIVATE_KEY; set only one (a pool: every key in TREASURY_PRIVATE_KEYS)');
+  }
+  const active = pool.length > 0 ? pool : single !== '' ? [privateKey(single, 'TREASURY_PRIVATE_KEY')] : [];
+  const retired = privateKeys(env, 'RETIRED_TREASURY_KEYS');
+  const activeName = pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : 'TREASURY_PRIVATE_KEY';
+  retired.forEach((k, i) => {
+    if (active.includes(k)) {
+      throw new ConfigError(`RETIRED_TREASURY_KEYS: entry ${i + 1} is also an active key (${activeName}); a key is either active or retired, remove it from one list`);
+    }
+  });
+  return { active, retired, from: activeName };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const role = (env.ROLE || 'all') as Role;
   if (!['api', 'worker', 'all'].includes(role)) throw new ConfigError(`ROLE: must be api, worker or all, got ${shown(role)}`);
@@ -437,14 +505,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const chainId = env.CHAIN_ID ? int(env, 'CHAIN_ID', 0, 1) : (devFile?.chainId ?? null);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`);
-  const key = env.TREASURY_PRIVATE_KEY || null;
-  if (key !== null && !/^(0x)?[0-9a-fA-F]{64}$/.test(key)) {
-    throw new ConfigError('TREASURY_PRIVATE_KEY: expected 32 bytes of hex');
-  }
-  const retired = (env.RETIRED_TREASURY_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  for (const k of retired) {
-    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(k)) throw new ConfigError('RETIRED_TREASURY_KEYS: each entry must be 32 bytes of hex');
-  }
+  const keys = treasuryKeys(env);
   const allowSignedClaims = bool(env, 'ALLOW_SIGNED_CLAIMS', false);
   const claimIssuers = (env.CLAIM_ISSUERS ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   for (const a of claimIssuers) {
@@ -479,8 +540,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: parseTokens(env, devFile),
     tokensFromDevchain: !env.TOKENS && devFile !== null,
     devchainChainId: devFile?.chainId ?? null,
-    treasuryPrivateKey: key,
-    retiredTreasuryKeys: retired.map((k) => (k.startsWith('0x') ? k : `0x${k}`)),
+    treasuryPrivateKey: keys.active[0] ?? null,
+    treasuryPrivateKeys: keys.active,
+    treasuryKeysVar: keys.from,
+    maxInflightPerSigner: int(env, 'MAX_INFLIGHT_PER_SIGNER', 16, 1, 1000),
+    retiredTreasuryKeys: keys.retired,
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),
     finalityDepth: env.FINALITY_DEPTH === undefined || env.FINALITY_DEPTH === '' ? null : int(env, 'FINALITY_DEPTH', 64, 1, 100_000),
     claimQueueConcurrency: int(env, 'CLAIM_QUEUE_CONCURRENCY', 5, 1, 256),
@@ -515,7 +579,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchWindowMs: int(env, 'BATCH_WINDOW_MS', 0, 0),
     batchMax: int(env, 'BATCH_MAX', 200, 1, 1000),
     batchPayoutAddress: batchPayoutAddress(env, devFile),
-    maxInflightPerSigner: int(env, 'MAX_INFLIGHT_PER_SIGNER', 16, 1, 1000),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

@@ -41,23 +41,35 @@ export interface World {
   databaseUrl: string;
   rpcUrl: string;
   devchain: { tokens: Record<string, { address: string; decimals: number }>; batchPayout: string };
+  /** the first (or only) signer's key and address */
   treasuryKey: string;
   treasury: string;
+  /** every active signer (one for a plain world; `newWorld({ signers: n })` gives a pool of n), first = treasury */
+  treasuryKeys: string[];
+  treasuries: string[];
 }
 
-export function newWorld(): World {
+/**
+ * A new world. `signers` > 1 makes it a signer pool: the world's slot account plus `signers - 1` more slots
+ * taken only for their dev accounts (fresh and funded like any slot, and never used by another file), handed
+ * to the app as TREASURY_PRIVATE_KEYS (and TREASURY_PRIVATE_KEY left unset: setting both stops boot).
+ */
+export function newWorld(opts: { signers?: number } = {}): World {
   const slot = takeSlot();
   const run = runEnv('PAYRAIL_E2E_RUN');
   const dir = runEnv('PAYRAIL_E2E_DIR');
   const databaseUrl = `${runEnv('PAYRAIL_E2E_DB_BASE')}/payrail_e2e_${run}_${slot}`;
   const account = devAccount(slot);
+  const lanes = [account, ...Array.from({ length: Math.max(1, opts.signers ?? 1) - 1 }, () => devAccount(takeSlot()))];
   const devchainFile = join(dir, 'devchain.json');
+  const keyEnv: Record<string, string> =
+    lanes.length > 1 ? { TREASURY_PRIVATE_KEYS: lanes.map((a) => a.privateKey).join(',') } : { TREASURY_PRIVATE_KEY: account.privateKey };
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: runEnv('PAYRAIL_E2E_REDIS'),
     CHAIN_RPC_URL: runEnv('PAYRAIL_E2E_RPC'),
     DEVCHAIN_FILE: devchainFile,
-    TREASURY_PRIVATE_KEY: account.privateKey,
+    ...keyEnv,
     QUEUE_PREFIX: `pr${run}s${slot}`,
     API_KEYS: `e2e:${API_KEY}`,
     ADMIN_TOKEN,
@@ -76,6 +88,8 @@ export function newWorld(): World {
     devchain: JSON.parse(readFileSync(devchainFile, 'utf8')),
     treasuryKey: account.privateKey,
     treasury: account.address,
+    treasuryKeys: lanes.map((a) => a.privateKey),
+    treasuries: lanes.map((a) => a.address),
   };
 }
 

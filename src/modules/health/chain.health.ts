@@ -51,7 +51,12 @@ export class RedisHealthIndicator {
   }
 }
 
-/** The treasury signer can pay gas: its ETH balance is at least MIN_SIGNER_ETH. */
+/**
+ * The treasury can pay gas: an active signer (a lane; TREASURY_PRIVATE_KEYS has several) holds at least
+ * MIN_SIGNER_ETH. Down only when none does: a pool with one drained lane still pays through the others, and
+ * the lanes below the minimum are named (`low`) so they get topped up. The first lane's address and balance
+ * stay the top-level detail, as with one key.
+ */
 @Injectable()
 export class SignerBalanceHealthIndicator {
   private readonly min: bigint;
@@ -66,11 +71,20 @@ export class SignerBalanceHealthIndicator {
 
   async check(key = 'signer') {
     const s = this.health.check(key);
-    const address = this.chain.treasury.address;
+    const lanes = this.chain.activeAddresses();
+    const address = lanes[0]!;
     try {
-      const balance = await withTimeout(this.chain.provider.getBalance(address), 3000);
-      const detail = { address, balanceEth: formatEther(balance), minEth: formatEther(this.min) };
-      if (balance < this.min) return s.down({ ...detail, message: `treasury ETH balance below MIN_SIGNER_ETH: it cannot pay gas` });
+      const balances = await withTimeout(Promise.all(lanes.map((a) => this.chain.provider.getBalance(a))), 3000);
+      const detail = {
+        address,
+        balanceEth: formatEther(balances[0]!),
+        minEth: formatEther(this.min),
+        ...(lanes.length > 1 ? { lanes: lanes.map((a, i) => ({ address: a, balanceEth: formatEther(balances[i]!) })) } : {}),
+        ...(lanes.length > 1 ? { low: lanes.filter((_, i) => balances[i]! < this.min) } : {}),
+      };
+      if (balances.every((b) => b < this.min)) {
+        return s.down({ ...detail, message: `treasury ETH balance below MIN_SIGNER_ETH${lanes.length > 1 ? ' on every signer' : ''}: it cannot pay gas` });
+      }
       return s.up(detail);
     } catch (err) {
       return s.down({ address, message: `balance unavailable: ${redactRpcUrl((err as Error).message).slice(0, 120)}` });

@@ -45,13 +45,17 @@ export class FundingSync {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
-  /** Syncs every signer of this chain (the active one first); returns what was posted. */
+  /**
+   * Syncs every signer of this chain: the active ones (every lane of a pool) first, then every other signer
+   * row of the chain (retired keys, and keys no longer loaded: their balances are still the treasury's until
+   * moved out), so `treasury:<T>` is the sum of all of them. Returns what was posted.
+   */
   async sync(): Promise<FundingPosted[]> {
-    const active = this.chain.treasury.address;
-    const others = (await this.repo.signers(this.chain.chainId)).filter((s) => s !== active);
+    const active = this.chain.activeAddresses();
+    const others = (await this.repo.signers(this.chain.chainId)).filter((s) => !active.includes(s));
     const head = await this.read('head', () => this.chain.provider.getBlockNumber());
     const posted: FundingPosted[] = [];
-    for (const signer of [active, ...others]) posted.push(...(await this.syncSigner(signer, fundingBlock(head, this.config.confirmations))));
+    for (const signer of [...active, ...others]) posted.push(...(await this.syncSigner(signer, fundingBlock(head, this.config.confirmations))));
     return posted;
   }
 

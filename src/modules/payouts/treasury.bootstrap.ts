@@ -8,9 +8,10 @@ import { shortRpcReason, withRpcRetry } from '../../platform/chain/rpc-retry';
 import { FundingSync } from './funding-sync.service';
 
 /**
- * At boot: register the treasury signer with the chain's pending nonce (first time only; afterwards
- * Postgres is the source of truth), then book the treasury's funding from the chain (the opening balance
- * on a fresh database; FundingSync keeps booking top-ups and outside withdrawals while the app runs).
+ * At boot: register every loaded signer (each active lane of a TREASURY_PRIVATE_KEYS pool, and the retired
+ * keys) with the chain's pending nonce (first time only; afterwards Postgres is the source of truth), then
+ * book the treasury's funding from the chain, per signer (each one's opening balance on a fresh database;
+ * FundingSync keeps booking top-ups and outside withdrawals while the app runs).
  */
 @Injectable()
 export class TreasuryBootstrap implements OnApplicationBootstrap {

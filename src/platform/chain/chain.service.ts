@@ -15,45 +15,56 @@ export type SignerRole = 'active' | 'retired';
 /**
  * The chain port: one JSON-RPC provider (no response cache: nonces and receipts are polled), the signing
  * keys, and the token list. Boot (`src/bootstrap.ts`) has already checked the chain id and the key policy.
- * Keys: the active treasury key (takes new payouts) and the retired ones (RETIRED_TREASURY_KEYS: loaded only
- * to replace, cancel and settle their in-flight payouts). Only the payouts module's PayoutSigner signs.
+ * Keys: the active ones (TREASURY_PRIVATE_KEY, or the pool of TREASURY_PRIVATE_KEYS: one signer lane each,
+ * all taking new payouts) and the retired ones (RETIRED_TREASURY_KEYS: loaded only to replace, cancel and
+ * settle their in-flight payouts). Only the payouts module's PayoutSigner signs.
  */
 @Injectable()
 export class ChainService implements OnApplicationShutdown {
   readonly provider: JsonRpcProvider;
+  /** every active key, in the configured order */
+  readonly actives: readonly Wallet[];
+  /** the first active key (the only one before signer pools; code written for one signer still reads it) */
   readonly treasury: Wallet;
   readonly retired: readonly Wallet[];
   readonly chainId: number;
   private readonly logger = new Logger('Chain');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    if (config.chainId === null || config.treasuryPrivateKey === null) {
-      throw new Error('chain config not finalised (bootstrap must resolve chainId and treasury key first)');
+    const keys = config.treasuryPrivateKeys.length ? config.treasuryPrivateKeys : config.treasuryPrivateKey ? [config.treasuryPrivateKey] : [];
+    if (config.chainId === null || keys.length === 0) {
+      throw new Error('chain config not finalised (bootstrap must resolve chainId and treasury keys first)');
     }
     this.chainId = config.chainId;
     this.provider = createProvider(config.chainRpcUrl, config.chainId, config.rpcTimeoutMs);
-    this.treasury = new Wallet(config.treasuryPrivateKey, this.provider);
-    this.retired = config.retiredTreasuryKeys
-      .map((k) => new Wallet(k, this.provider))
-      .filter((w) => w.address !== this.treasury.address);
+    this.actives = keys.map((k) => new Wallet(k, this.provider));
+    this.treasury = this.actives[0]!;
+    // config refuses a key both active and retired; the filter keeps the roles disjoint for a config built by hand
+    const active = new Set(this.actives.map((w) => w.address));
+    this.retired = config.retiredTreasuryKeys.map((k) => new Wallet(k, this.provider)).filter((w) => !active.has(w.address));
   }
 
   /** The loaded key of `address` (any case), or null when this process does not hold it. */
   keyOf(address: string): Wallet | null {
     const a = address.toLowerCase();
-    if (this.treasury.address.toLowerCase() === a) return this.treasury;
-    return this.retired.find((w) => w.address.toLowerCase() === a) ?? null;
+    return this.actives.find((w) => w.address.toLowerCase() === a) ?? this.retired.find((w) => w.address.toLowerCase() === a) ?? null;
   }
 
+  /** 'active' for every key of the pool, 'retired' for RETIRED_TREASURY_KEYS, null when not loaded. */
   roleOf(address: string): SignerRole | null {
     const key = this.keyOf(address);
     if (!key) return null;
-    return key === this.treasury ? 'active' : 'retired';
+    return this.actives.includes(key) ? 'active' : 'retired';
   }
 
-  /** Every loaded key's address, the active one first. */
+  /** The addresses that take new payouts (one lane each), in the configured order. */
+  activeAddresses(): string[] {
+    return this.actives.map((w) => w.address);
+  }
+
+  /** Every loaded key's address: the active ones first (in order), then the retired ones. */
   loadedSigners(): string[] {
-    return [this.treasury.address, ...this.retired.map((w) => w.address)];
+    return [...this.activeAddresses(), ...this.retired.map((w) => w.address)];
   }
 
   token(symbol: string): TokenConfig | undefined {

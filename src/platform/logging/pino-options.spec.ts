@@ -60,6 +60,15 @@ describe('logging options', () => {
     for (const s of secretValues(config)) expect(raw).not.toContain(s.toLowerCase());
   });
 
+  it('scrubs every key of a signer pool and the retired keys, not only the first', () => {
+    const pool = [devAccount(2).privateKey, devAccount(3).privateKey];
+    const retired = devAccount(4).privateKey;
+    const secrets = secretValues({ ...config, treasuryPrivateKey: pool[0]!, treasuryPrivateKeys: pool, retiredTreasuryKeys: [retired] });
+    for (const k of [...pool, retired]) expect(secrets).toContain(k.slice(2));
+    const scrub = secretScrubber(secrets);
+    expect(scrub(`a ${pool[1]} b ${retired.toUpperCase()}`)).toBe('a 0x[REDACTED] b 0X[REDACTED]');
+  });
+
   it('keeps tx hashes and addresses (they are not secrets)', () => {
     const c = capture();
     const hash = '0x' + 'ab'.repeat(32);

@@ -24,6 +24,8 @@ export function requestIdFrom(header: unknown): string {
 const SECRET_FIELDS = [
   'privateKey',
   'treasuryPrivateKey',
+  'treasuryPrivateKeys',
+  'retiredTreasuryKeys',
   'mnemonic',
   'secret',
   'secrets',
@@ -59,14 +61,16 @@ function escapeRegExp(s: string): string {
  * message interpolates, a line containing one of them is written with `[REDACTED]` in its place: the last
  * line of defence behind the field redaction above.
  */
-export function secretValues(config: Pick<AppConfig, 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'>): string[] {
+export function secretValues(
+  config: Pick<AppConfig, 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> & Partial<Pick<AppConfig, 'treasuryPrivateKeys' | 'retiredTreasuryKeys'>>,
+): string[] {
   const out = new Set<string>();
   const add = (v: string | null | undefined) => {
     if (v && v.length >= 8) out.add(v);
   };
-  if (config.treasuryPrivateKey) {
-    const hex = config.treasuryPrivateKey.replace(/^0x/i, '');
-    add(hex);
+  // every signing key: the pool's (TREASURY_PRIVATE_KEYS) and the retired ones as much as the first
+  for (const key of [config.treasuryPrivateKey, ...(config.treasuryPrivateKeys ?? []), ...(config.retiredTreasuryKeys ?? [])]) {
+    if (key) add(key.replace(/^0x/i, ''));
   }
   for (const k of config.apiKeys) add(k.secret);
   add(config.adminToken);
@@ -95,7 +99,7 @@ export function wantsPretty(config: Pick<AppConfig, 'nodeEnv' | 'logFile'>, stdo
 }
 
 type LogConfig = Pick<AppConfig, 'logLevel' | 'logFile' | 'nodeEnv' | 'role' | 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> &
-  Partial<Pick<AppConfig, 'chainRpcUrl'>>;
+  Partial<Pick<AppConfig, 'chainRpcUrl' | 'treasuryPrivateKeys' | 'retiredTreasuryKeys'>>;
 
 /** The secret values scrubbed, then the RPC URL's key parts (a hosted RPC URL carries its key: rpc-url.ts). */
 export function lineScrubber(config: LogConfig): (line: string) => string {

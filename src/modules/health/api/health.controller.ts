@@ -54,9 +54,11 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Database, Redis, chain RPC (chainId checked) and signer gas (ETH >= MIN_SIGNER_ETH); 503 with `checks` when not. ' +
+      'Database, Redis, chain RPC (chainId checked) and signer gas (ETH >= MIN_SIGNER_ETH on at least one active signer; `low` names ' +
+      'the lanes of a pool below it); 503 with `checks` when not. ' +
       '`treasury` (always up) lists tokens whose claims wait for funds; `signers` (always up) lists the signing keys of this chain ' +
-      '(active, retired, and `orphaned`: payouts in flight whose key is not loaded). Concurrent probes share one check, and ' +
+      'as GET /v1/admin/signers does (every active lane, retired, and `orphaned`: payouts in flight whose key is not loaded; each ' +
+      'with nextNonce, inFlight and its own balances). Concurrent probes share one check, and ' +
       'its outcome is reused for 1 s (the endpoint is open: it must not multiply RPC calls).',
   })
   @ApiServiceUnavailableResponse({ type: ProblemDto })

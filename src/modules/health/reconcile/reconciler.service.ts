@@ -96,7 +96,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     const addresses = (await queryRows<{ address: string }>(this.db.manager, `SELECT address FROM signers WHERE chain_id = $1 ORDER BY address`, [chainId])).map(
       (r) => r.address,
     );
-    if (!addresses.includes(this.chain.treasury.address)) addresses.push(this.chain.treasury.address);
+    for (const lane of this.chain.activeAddresses()) if (!addresses.includes(lane)) addresses.push(lane);
 
     // 1. the chain at one block B
     const block = await provider.getBlockNumber();

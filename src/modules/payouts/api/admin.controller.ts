@@ -56,11 +56,16 @@ class ResyncDto {
 class SignerDto {
   @ApiProperty() address: string;
   @ApiProperty() chainId: number;
-  @ApiProperty({ enum: ['active', 'retired', 'orphaned'], description: 'orphaned: payouts in flight whose key is not loaded (never re-signed; re-sent as stored)' })
+  @ApiProperty({
+    enum: ['active', 'retired', 'orphaned'],
+    description:
+      'active: a lane taking new payouts (TREASURY_PRIVATE_KEY, or every key of the TREASURY_PRIVATE_KEYS pool); retired: RETIRED_TREASURY_KEYS, loaded only for its in-flight payouts; ' +
+      'orphaned: payouts in flight whose key is not loaded (never re-signed; re-sent as stored)',
+  })
   role: string;
-  @ApiProperty() nextNonce: number;
+  @ApiProperty({ description: 'the next nonce this signer will use (Postgres is the source of truth)' }) nextNonce: number;
   @ApiProperty({ description: 'payouts broadcast and not yet settled' }) inFlight: number;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { ETH: '1000000000000000000', USDC: '2500000' }, description: 'on-chain balances in base units' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { ETH: '1000000000000000000', USDC: '2500000' }, description: "this signer's own on-chain balances in base units, per configured token (omitted when the RPC did not answer)" })
   balances?: Record<string, string>;
 }
 
@@ -108,7 +113,10 @@ export class AdminController {
   }
 
   @Get('signers')
-  @ApiOperation({ summary: "The signing keys of this process's chain: active, retired (RETIRED_TREASURY_KEYS) and orphaned ones" })
+  @ApiOperation({
+    summary: "The signing keys of this process's chain: every active lane (all keys of a TREASURY_PRIVATE_KEYS pool), the retired (RETIRED_TREASURY_KEYS) and the orphaned ones",
+    description: 'Loaded keys in the configured order (active first), then orphaned ones; each with its own next nonce, payouts in flight and on-chain balances.',
+  })
   @ApiOkResponse({ type: [SignerDto] })
   signers() {
     return this.queries.execute(new ListSignersQuery());

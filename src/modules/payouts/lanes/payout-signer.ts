@@ -17,22 +17,22 @@ export interface SignedTx {
 
 /**
  * The only code that signs a transaction (API.md "Signer lanes": every re-signature uses the key of the
- * payout's `signer`). A first payout is signed by the active key; a replacement or a cancel by the key that
- * signed the payout, active or retired. A key that is not loaded refuses: re-signing a payout with another
- * key would be a second transfer from another account, a double payment.
+ * payout's `signer`). A first payout is signed by an active key (a lane); a replacement or a cancel by the
+ * key that signed the payout, active or retired. A key that is not loaded refuses: re-signing a payout with
+ * another key would be a second transfer from another account, a double payment.
  */
 @Injectable()
 export class PayoutSigner {
   constructor(private readonly chain: ChainService) {}
 
-  /** The address new payouts are signed with. */
+  /** The first active key's address (the one lane before signer pools); see `lanes()` for all of them. */
   get active(): string {
     return this.chain.treasury.address;
   }
 
-  /** The lanes that take new payouts: every active key (TREASURY_PRIVATE_KEYS, or the one TREASURY_PRIVATE_KEY). */
+  /** Every active key's address (TREASURY_PRIVATE_KEYS: one lane each), the first being `active`. */
   lanes(): string[] {
-    return [this.chain.treasury.address];
+    return this.chain.activeAddresses();
   }
 
   canSign(signer: string): boolean {

@@ -11,8 +11,12 @@ export class GetTreasuryStatusHandler implements IQueryHandler<GetTreasuryStatus
   ) {}
 
   async execute(): Promise<TreasuryStatus> {
-    const signer = this.chain.treasury.address;
-    const alerts = (await this.payouts.alerts()).filter((a) => a.signer === signer);
-    return { signer, alerts: alerts.map((a) => ({ token: a.token, reason: a.reason, since: new Date(a.since).toISOString() })) };
+    // every active lane's alerts (a pool has several); `signer` stays the first lane, as with one key
+    const lanes = this.chain.activeAddresses();
+    const alerts = (await this.payouts.alerts()).filter((a) => lanes.includes(a.signer));
+    return {
+      signer: lanes[0]!,
+      alerts: alerts.map((a) => ({ token: a.token, reason: a.reason, since: new Date(a.since).toISOString(), ...(lanes.length > 1 ? { signer: a.signer } : {}) })),
+    };
   }
 }

@@ -3,7 +3,7 @@ import { Query } from '@nestjs/cqrs';
 export interface TreasuryStatus {
   signer: string;
   /** claims of these tokens wait for funds (status pending, not failed) */
-  alerts: { token: string; reason: string; since: string }[];
+  alerts: { token: string; reason: string; since: string; /** with a pool of lanes: whose funds are short */ signer?: string }[];
 }
 
 export class GetTreasuryStatusQuery extends Query<TreasuryStatus> {}

@@ -15,7 +15,14 @@ export interface SignerView {
 
 /** The signers of this process's chain (API.md "Signer lanes"): loaded keys, and any key with payouts in flight. */
 export class ListSignersQuery extends Query<SignerView[]> {
-  constructor(readonly withBalances = true) {
+  /**
+   * @param balanceTimeoutMs bounds the balance reads (a signer whose balances are not read in time is listed
+   * without them): readiness probes must not hang on a slow RPC; unset = the provider's own timeout
+   */
+  constructor(
+    readonly withBalances = true,
+    readonly balanceTimeoutMs?: number,
+  ) {
     super();
   }
 }
