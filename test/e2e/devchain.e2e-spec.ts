@@ -88,7 +88,7 @@ describe('devchain (hardhat node, interval mining)', () => {
     expect(await provider.getCode(written.batchPayout)).not.toBe('0x');
   });
 
-  it('has USDC with 6 decimals and 1e9 USDC on each of the DEV_ACCOUNT_COUNT (64) dev accounts', async () => {
+  it('has USDC with 6 decimals and 1e9 USDC on each of the DEV_ACCOUNT_COUNT (128) dev accounts', async () => {
     expect(await usdc.decimals()).toBe(6n);
     expect(await usdc.symbol()).toBe('USDC');
     expect(await usdc.name()).toBe('USD Coin (dev)');

@@ -57,6 +57,7 @@ interface Lane {
 @CommandHandler(PayClaimCommand)
 export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
   private readonly logger = new Logger('PayClaim');
+  private turn = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -127,14 +128,20 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     return 'paid';
   }
 
-  /** Active lanes under MAX_INFLIGHT_PER_SIGNER, least loaded first (one SQL count). */
+  /**
+   * Active lanes under MAX_INFLIGHT_PER_SIGNER, least loaded first (one SQL count). Ties are broken round
+   * robin: jobs running at once all read the same counts (a payout counts only once committed), and would
+   * otherwise queue on one lane's row lock while the others idle.
+   */
   private async lanesWithRoom(): Promise<string[]> {
     const lanes = this.signer.lanes();
+    if (lanes.length === 1 && this.config.maxInflightPerSigner >= 1000) return lanes;
     const load = await this.payouts.inFlightBySigner(this.chain.chainId, lanes);
+    const turn = this.turn++ % lanes.length;
     return lanes
-      .map((signer, i) => ({ signer, i, n: load.get(signer) ?? 0 }))
+      .map((signer, i) => ({ signer, order: (i - turn + lanes.length) % lanes.length, n: load.get(signer) ?? 0 }))
       .filter((l) => l.n < this.config.maxInflightPerSigner)
-      .sort((a, b) => a.n - b.n || a.i - b.i)
+      .sort((a, b) => a.n - b.n || a.order - b.order)
       .map((l) => l.signer);
   }
 
