@@ -76,9 +76,12 @@ export class SettleWatch {
     return outcome;
   }
 
-  /** Forgets receipts of payouts no longer open (settled, dropped, or settled by another process). */
-  retain(openIds: Set<string>): void {
-    for (const id of this.receipts.keys()) if (!openIds.has(id)) this.receipts.delete(id);
+  /**
+   * Keeps only the receipts of payouts still open and mined at this head: one settled or dropped (here or
+   * by another process) is gone, and one whose nonce is no longer consumed was reorged out of its block.
+   */
+  retain(minedIds: Set<string>): void {
+    for (const id of this.receipts.keys()) if (!minedIds.has(id)) this.receipts.delete(id);
   }
 
   private async receiptOf(p: PayoutEntity): Promise<TransactionReceipt | null> {

@@ -222,6 +222,23 @@ describe('the in-flight watch asks the chain per block, not per payout', () => {
     expect(w.node.calls).toEqual(['getBlockNumber', 'getTransactionCount@head', 'getBlock']);
   });
 
+  it('a remembered receipt is forgotten once a reorg gives the nonce back; the new block settles it', async () => {
+    const open = [payout(0)];
+    const w = world(open, { confirmations: 3 });
+    mine(w.node, open, 100);
+    await w.tick(); // receipt in block 100 remembered
+    w.node.consumed.clear(); // reorged out: back in the pool
+    w.node.pool.add('hash0');
+    w.node.head = 101;
+    await w.tick();
+    mine(w.node, open, 103);
+    w.node.blockHashOf = (n) => `0xreorged${n}`;
+    w.node.head = 105;
+    w.node.reset();
+    expect((await w.tick()).settled).toBe(1);
+    expect(w.node.calls).toContain('getTransactionReceipt');
+  });
+
   it('a payout with no claims (an approve) settles with its gas journal only', async () => {
     const open = [payout(0, { claimIds: [] })];
     const w = world(open);

@@ -73,6 +73,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
     }
 
     const minedCounts = new Map<string, number>();
+    const minedIds = new Set<string>();
     await Promise.all(
       [...bySigner].map(async ([signer, payouts]) => {
         let minedCount: number;
@@ -85,6 +86,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
         }
         minedCounts.set(signer, minedCount);
         const view = splitByMinedCount(signer, minedCount, payouts);
+        view.mined.forEach((p) => minedIds.add(p.id));
         const { settled: n, unmatched } = await this.settle.run(view.mined, tick);
         result.settled += n;
         result.dropped += await this.drop.run(signer, unmatched, tick);
@@ -93,7 +95,7 @@ export class SettlePayoutsHandler implements ICommandHandler<SettlePayoutsComman
         if (await this.replace.run(view, resend, tick)) result.replaced++;
       }),
     );
-    this.settle.retain(new Set(open.map((p) => p.id)));
+    this.settle.retain(minedIds);
     if (settled.length) {
       try {
         Object.assign(result, await this.finality.watch(settled, head, await tick.finalized(), cmd.actor));
