@@ -31,6 +31,11 @@ import { FundingSync } from './funding-sync.service';
 import { PaymentQueue } from './jobs/payment-queue';
 import { PayoutSigner } from './lanes/payout-signer';
 import { FinalityWatch } from './watch/finality.watch';
+import { SettleWatch } from './watch/settle.watch';
+import { DropWatch } from './watch/drop.watch';
+import { ResendWatch } from './watch/resend.watch';
+import { ReplaceWatch } from './watch/replace.watch';
+import { FundingWatch } from './watch/funding.watch';
 import { ListSignersHandler } from './queries/list-signers/list-signers.handler';
 import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-treasury-status.handler';
 
@@ -54,6 +59,11 @@ export class PayoutsModule {
         Replacer,
         PayoutSigner,
         FinalityWatch,
+        SettleWatch,
+        DropWatch,
+        ResendWatch,
+        ReplaceWatch,
+        FundingWatch,
         FundsGuard,
         FundingSync,
         FundingRepository,
