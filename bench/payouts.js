@@ -31,7 +31,11 @@ const envInt = (key, def) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${key}: expected a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 };
-const CLAIMS = envInt('BENCH_CLAIMS', 200);
+const UNBATCHED_CLAIMS = envInt('BENCH_CLAIMS', 200);
+/** Batched rows pay more claims (a 200-claim run is over in two blocks: latency, not throughput) and take them
+ * through bulk intake (POST /v1/claims/batch, BENCH_BULK_CHUNK items per request), as a campaign would. */
+const BATCH_CLAIMS = envInt('BENCH_BATCH_CLAIMS', 3000);
+const BULK_CHUNK = envInt('BENCH_BULK_CHUNK', 500);
 const RAW_TXS = envInt('BENCH_RAW_TXS', 400);
 const BLOCK_MS = envInt('BENCH_BLOCK_MS', 1000);
 const RPC_DELAY_MS = envInt('BENCH_RPC_DELAY_MS', 50);
@@ -193,7 +197,8 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
   };
   cleanup(closeDb);
   const url = `http://127.0.0.1:${port}`;
-  log(`${cfg.label}: app up on ${url}${relay ? ` behind the relay ${relay.url}` : ''}; posting ${CLAIMS} claims`);
+  const CLAIMS = cfg.batched ? BATCH_CLAIMS : UNBATCHED_CLAIMS;
+  log(`${cfg.label}: app up on ${url}${relay ? ` behind the relay ${relay.url}` : ''}; posting ${CLAIMS} claims${cfg.batched ? ` in bulk requests of ${BULK_CHUNK}` : ''}`);
 
   const rpcBefore = relay?.counts();
   const to = wallets(CLAIMS);
@@ -202,17 +207,28 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
   const progress = progressReporter(cfg.key, CLAIMS, log);
   let postError = null;
   let posting = true;
-  const posts = pool(CLAIMS, POST_CONNECTIONS, async (i) => {
-    const at = Date.now();
-    const res = await fetch(`${url}/v1/claims`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_SECRET}` },
-      body: JSON.stringify({ wallet: to[i], token: 'USDC', amount: AMOUNT, reason: `bench payout ${i}` }),
-    });
-    const body = await res.json();
-    if (res.status >= 300) throw new Error(`POST /v1/claims answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-    postedAt.set(body.id, at);
-  })
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${API_SECRET}` };
+  const claim = (i) => ({ wallet: to[i], token: 'USDC', amount: AMOUNT, reason: `bench payout ${i}` });
+  const posts = (cfg.batched
+    ? pool(Math.ceil(CLAIMS / BULK_CHUNK), 2, async (k) => {
+        const at = Date.now();
+        const items = [];
+        for (let i = k * BULK_CHUNK; i < Math.min(CLAIMS, (k + 1) * BULK_CHUNK); i++) items.push(claim(i));
+        const res = await fetch(`${url}/v1/claims/batch`, { method: 'POST', headers, body: JSON.stringify({ claims: items }) });
+        const body = await res.json();
+        if (res.status >= 300) throw new Error(`POST /v1/claims/batch answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        for (const it of body.items) {
+          if (it.status !== 201) throw new Error(`POST /v1/claims/batch: an item answered ${it.status}: ${JSON.stringify(it).slice(0, 300)}`);
+          postedAt.set(it.claim.id, at);
+        }
+      })
+    : pool(CLAIMS, POST_CONNECTIONS, async (i) => {
+        const at = Date.now();
+        const res = await fetch(`${url}/v1/claims`, { method: 'POST', headers, body: JSON.stringify(claim(i)) });
+        const body = await res.json();
+        if (res.status >= 300) throw new Error(`POST /v1/claims answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        postedAt.set(body.id, at);
+      }))
     .catch((err) => (postError = err))
     .finally(() => (posting = false));
 
@@ -280,7 +296,7 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
 async function run({ log, cleanup }) {
   const supported = support();
   const chain = await startBenchChain({ cleanup, blockMs: BLOCK_MS });
-  log(`dev chain on ${chain.rpcUrl}, ${BLOCK_MS === 0 ? 'automine' : `a block every ${BLOCK_MS} ms`}; ${CLAIMS} claims per configuration, ${RAW_TXS} raw transfers`);
+  log(`dev chain on ${chain.rpcUrl}, ${BLOCK_MS === 0 ? 'automine' : `a block every ${BLOCK_MS} ms`}; ${UNBATCHED_CLAIMS} claims per unbatched configuration, ${BATCH_CLAIMS} per batched one, ${RAW_TXS} raw transfers`);
   const raw = await rawBaseline(chain, RAW_TXS, log);
   log(`raw chain: ${num(raw.perSec, 1)} tx/s (${raw.txs} in ${num(raw.seconds, 2)} s over ${raw.blocks} block(s)), ${num(raw.gasPerTransfer)} gas per transfer`);
   const configs = [];
@@ -288,18 +304,27 @@ async function run({ log, cleanup }) {
     const r = await runConfig(cfg, { chain, cleanup, log, supported });
     if (r.available && r.perSec !== null) r.ratio = r.perSec / raw.perSec;
     if (r.available && cfg.batched && r.maxClaimsPerPayout <= 1) r.note = 'no payout carried more than one claim';
-    log(r.available ? `${cfg.label}: ${num(r.perSec, 2)} claims/s, p50 ${num(r.p50, 2)} s, p99 ${num(r.p99, 2)} s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${CLAIMS} completed)` : ''}` : `${cfg.label}: n/a (${r.why})`);
+    log(r.available ? `${cfg.label}: ${num(r.perSec, 2)} claims/s, p50 ${num(r.p50, 2)} s, p99 ${num(r.p99, 2)} s${r.timedOut ? ` (TIMED OUT: ${r.completed}/${r.claims} completed)` : ''}` : `${cfg.label}: n/a (${r.why})`);
     configs.push(r);
   }
   const local = configs.find((c) => c.key === 'unbatched-1-local');
   const remote = configs.find((c) => c.key === 'unbatched-1-relay');
+  const batchedLocal = configs.find((c) => c.key === 'batched-1-local');
+  const batchedRemote = configs.find((c) => c.key === 'batched-1-relay');
+  const pool4 = configs.find((c) => c.key === 'unbatched-4-local');
+  // the chain's ceiling for claims as Payrail pays them in batches: block gas ÷ gas per batched claim ÷ block time
+  const batchedCeiling = batchedLocal?.gasPerClaim && BLOCK_MS > 0 ? raw.blockGasLimit / batchedLocal.gasPerClaim / (BLOCK_MS / 1000) : null;
   return {
     scenario: 'payouts',
-    settings: { claims: CLAIMS, rawTxs: RAW_TXS, blockMs: BLOCK_MS, rpcDelayMs: RPC_DELAY_MS, postConnections: POST_CONNECTIONS, amount: `${AMOUNT} USDC`, role: 'all', nodeEnv: 'production', logLevel: 'warn' },
+    settings: { claims: UNBATCHED_CLAIMS, batchedClaims: BATCH_CLAIMS, bulkChunk: BULK_CHUNK, rawTxs: RAW_TXS, blockMs: BLOCK_MS, rpcDelayMs: RPC_DELAY_MS, postConnections: POST_CONNECTIONS, amount: `${AMOUNT} USDC`, role: 'all', nodeEnv: 'production', logLevel: 'warn' },
     support: supported,
     raw,
     configs,
     remoteOverLocal: local?.perSec && remote?.perSec ? remote.perSec / local.perSec : null,
+    batchedRemoteOverLocal: batchedLocal?.perSec && batchedRemote?.perSec ? batchedRemote.perSec / batchedLocal.perSec : null,
+    batchedCeiling,
+    batchedOverCeiling: batchedCeiling && batchedLocal?.perSec ? batchedLocal.perSec / batchedCeiling : null,
+    fourOverOneUnbatched: pool4?.perSec && local?.perSec ? pool4.perSec / local.perSec : null,
   };
 }
 
@@ -338,6 +363,9 @@ function notes(result) {
     lines.push(`RPC calls per claim, ${c.label}: ${num(c.rpc.perClaim, 2)} (${by})`);
   }
   if (result.remoteOverLocal !== null) lines.push(`claims/s with RPC +${result.settings.rpcDelayMs} ms ÷ claims/s with the local RPC (unbatched, 1 signer): ${num(result.remoteOverLocal, 2)}`);
+  if (result.batchedRemoteOverLocal != null) lines.push(`claims/s with RPC +${result.settings.rpcDelayMs} ms ÷ claims/s with the local RPC (batched, 1 signer): ${num(result.batchedRemoteOverLocal, 2)}`);
+  if (result.batchedCeiling != null) lines.push(`gas ceiling for batched claims: block gas limit ${num(raw.blockGasLimit)} ÷ ${num(result.configs.find((c) => c.key === 'batched-1-local').gasPerClaim)} gas per batched claim ÷ ${result.settings.blockMs / 1000} s = ${num(result.batchedCeiling)} claims/s; batched, 1 signer reached ${num(result.batchedOverCeiling, 2)}x of it`);
+  if (result.fourOverOneUnbatched != null) lines.push(`4 signers ÷ 1 signer, unbatched: ${num(result.fourOverOneUnbatched, 2)}`);
   for (const c of result.configs.filter((x) => x.available)) {
     lines.push(`${c.label}: ${c.payouts} payouts, ${num(c.claimsPerPayout, 2)} claims per payout (max ${c.maxClaimsPerPayout}), ${c.signersUsed} signer(s)${c.note ? `; ${c.note}` : ''}`);
   }
@@ -356,7 +384,7 @@ function files(result) {
   const md = [
     `# Payouts bench`,
     '',
-    `${s.claims} fresh-wallet USDC claims per configuration, ${s.rawTxs} raw transfers, ${s.blockMs} ms blocks, RPC relay +${s.rpcDelayMs} ms.`,
+    `${s.claims} fresh-wallet USDC claims per unbatched configuration (single POSTs), ${s.batchedClaims} per batched one (bulk requests of ${s.bulkChunk}), ${s.rawTxs} raw transfers, ${s.blockMs} ms blocks, RPC relay +${s.rpcDelayMs} ms.`,
     '',
     markdownTable(HEADERS, rows(result)),
     '',
@@ -364,7 +392,7 @@ function files(result) {
     '',
   ].join('\n');
   const svg = svgBarChart({
-    title: `claims/s, ${s.claims} USDC claims, ${s.blockMs} ms blocks (raw chain: pre-signed transfers)`,
+    title: `claims/s, ${s.claims} (unbatched) / ${s.batchedClaims} (batched) USDC claims, ${s.blockMs} ms blocks (raw chain: pre-signed transfers)`,
     unit: '/s',
     bars: [
       { label: 'raw chain, 1 sender', value: result.raw.perSec },

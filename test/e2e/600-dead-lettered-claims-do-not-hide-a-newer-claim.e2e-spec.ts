@@ -55,6 +55,8 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
     // parked as the pay-claim processor parks a job that exhausted its attempts; their pay jobs gone
     await queues.park(parked, 'retry: rpc unavailable', 8);
     for (const id of parked) await queues.payJobs.remove(id);
+    // and as 8 failed attempts leave their rows: leased 8 times (a lane never takes such a claim into a batch)
+    await sql(world, `UPDATE claims SET attempts = 8 WHERE id = ANY($1::uuid[])`, [parked]);
 
     // a newer claim whose enqueue was lost
     await new Promise((r) => setTimeout(r, 50)); // strictly newer than every parked claim

@@ -45,8 +45,11 @@ describe('a completed payout reorged out is paid once in the end', () => {
     const completed = async () => (await sql(world, `SELECT count(*)::int AS n FROM claims WHERE id = ANY($1) AND status = 'completed'`, [ids]))[0].n;
     await waitFor(async () => (await completed()) === 4, 30_000, 'all 4 claims completed');
     const before = await sql(world, `SELECT id, mined_tx_hash, block_number::int AS block, status FROM payouts ORDER BY id`);
-    expect(before.map((p) => p.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed']); // not final yet
-    expect((await sql(world, `SELECT count(*)::int AS n FROM ledger_journals WHERE kind = 'payout.settled'`))[0].n).toBe(4);
+    // one payout per claim, or fewer when claims met in a batch (then with the lane's approval): all settled, none final yet
+    const n = before.length;
+    const carrying = (await sql(world, `SELECT count(*)::int AS n FROM payouts WHERE cardinality(claim_ids) > 0`))[0].n;
+    expect(before.map((p) => p.status)).toEqual(Array(n).fill('confirmed'));
+    expect((await sql(world, `SELECT count(*)::int AS n FROM ledger_journals WHERE kind = 'payout.settled'`))[0].n).toBe(carrying);
 
     expect(await provider.send('evm_revert', [snapshot])).toBe(true); // the chain forgets the 4 payouts
     const gone = await Promise.all(before.map((p) => provider.getTransactionReceipt(p.mined_tx_hash)));
@@ -67,7 +70,7 @@ describe('a completed payout reorged out is paid once in the end', () => {
     await waitFor(async () => (await completed()) === 4, 60_000, 'all 4 claims completed again');
 
     const after = await sql(world, `SELECT id, tx_hashes, mined_tx_hash, reorgs, status FROM payouts ORDER BY id`);
-    expect(after).toHaveLength(4); // no new payout, no new nonce
+    expect(after).toHaveLength(n); // no new payout, no new nonce
     for (const [i, p] of after.entries()) {
       expect(p.reorgs).toBe(1);
       expect(p.mined_tx_hash).toBe(before[i]!.mined_tx_hash); // the same stored bytes, re-sent
@@ -75,7 +78,7 @@ describe('a completed payout reorged out is paid once in the end', () => {
       expect(['confirmed', 'final']).toContain(p.status);
     }
     const kinds = await sql(world, `SELECT kind, count(*)::int AS n FROM ledger_journals WHERE kind LIKE 'payout.%' GROUP BY kind ORDER BY kind`);
-    expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({ 'payout.gas': 8, 'payout.reorged': 4, 'payout.settled': 8 });
+    expect(Object.fromEntries(kinds.map((k) => [k.kind, k.n]))).toEqual({ 'payout.gas': 2 * n, 'payout.reorged': n, 'payout.settled': 2 * carrying });
     await expectPaidExactlyOnce(world, app, provider, entitlements);
   });
 });

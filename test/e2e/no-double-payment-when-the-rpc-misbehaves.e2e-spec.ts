@@ -18,7 +18,9 @@ describe('no double payment when the RPC misbehaves', () => {
     world = newWorld();
     proxy = new RpcProxy(world.rpcUrl);
     const proxyUrl = await proxy.start();
-    app = await bootApp(world, { CHAIN_RPC_URL: proxyUrl, RPC_TIMEOUT_MS: '1500', STUCK_AFTER_BLOCKS: '3', LEASE_SECONDS: '10' });
+    // one transaction per claim (BATCH_MAX=1): every 3rd broadcast faulted means many faulted payouts; a batch
+    // run under faults is the 200-claim crash-point test's
+    app = await bootApp(world, { CHAIN_RPC_URL: proxyUrl, RPC_TIMEOUT_MS: '1500', STUCK_AFTER_BLOCKS: '3', LEASE_SECONDS: '10', BATCH_MAX: '1' });
     provider = chainProvider(world);
   });
   afterAll(async () => {

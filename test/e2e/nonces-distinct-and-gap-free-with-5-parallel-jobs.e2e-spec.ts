@@ -6,7 +6,8 @@ import { freshWallet } from '../helpers/chain';
  * and the treasury's nonces, read back from the chain, are distinct and gap-free.
  */
 describe('nonces are distinct and gap-free with 5 parallel jobs', () => {
-  const t = useWorld({ CLAIM_QUEUE_CONCURRENCY: '5' }, { provider: true });
+  // one transfer per claim (BATCH_MAX=1): 25 nonces for 25 claims; batching has its own tests (four lanes)
+  const t = useWorld({ CLAIM_QUEUE_CONCURRENCY: '5', BATCH_MAX: '1' }, { provider: true });
 
   it('pays 25 claims with 5 jobs at a time and contiguous on-chain nonces', async () => {
     const startNonce = await t.provider.getTransactionCount(t.world.treasury, 'latest');

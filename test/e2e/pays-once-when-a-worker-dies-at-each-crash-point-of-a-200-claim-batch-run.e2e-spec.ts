@@ -45,12 +45,14 @@ describe.each(['after-nonce', 'after-persist', 'after-broadcast', 'after-mined']
       entitlements.push({ wallet, token, base: units * (token === 'ETH' ? 10n ** 14n : 10n ** 3n) });
       return { wallet, token, amount: token === 'ETH' ? `0.000${units}` : `0.00${units}`, reason: `batch-crash:${point}:${i}` };
     });
+    // the worker first (claims already waiting could reach its crash point before it reports ready), then
+    // all 200 in one bulk request: committed together, so the first job's lane takes them into batches
+    const crashing = await spawnApp(world, { ROLE: 'worker', PAYRAIL_CRASH_AT: point, ...FAST_RECOVERY });
+    workers.push(crashing);
     const res = await http(api, 'POST', '/v1/claims/batch', { claims: items });
     expect(res.status).toBe(200);
     expect(res.body.items.filter((it: { status: number }) => it.status === 201)).toHaveLength(N);
 
-    const crashing = await spawnApp(world, { ROLE: 'worker', PAYRAIL_CRASH_AT: point, ...FAST_RECOVERY });
-    workers.push(crashing);
     const exit = await Promise.race([crashing.exited, new Promise((r) => setTimeout(() => r('still running'), 60_000))]);
     expect(exit).toBe('SIGKILL');
     expect(crashing.output()).toContain(`crash point ${point} reached`);

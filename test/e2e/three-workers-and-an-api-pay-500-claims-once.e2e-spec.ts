@@ -7,6 +7,8 @@ import { AppProcess, spawnApp } from '../helpers/process';
 /**
  * Issue 3, acceptance 2: three worker processes and one API process on one database and Redis pay 500
  * claims, each once; the treasury's on-chain nonces are contiguous; no claim has more than one mined hash.
+ * With batching (issue 13) the three processes' jobs share one lane: each claim rides in exactly one mined
+ * payout, and the payouts' nonces are contiguous.
  */
 describe('three worker processes and one API process', () => {
   let world: World;
@@ -55,18 +57,19 @@ describe('three worker processes and one API process', () => {
     );
     const seconds = (Date.now() - t0) / 1000;
 
-    // every worker process did some of the work
+    // the work spread over the worker processes (a lane's batch is taken by whichever process's job gets there)
     const byWorker = await sql(
       world,
       `SELECT split_part(actor, ':', 3) AS pid, count(*)::int AS n FROM claim_events WHERE to_status = 'submitted' GROUP BY 1`,
     );
     // eslint-disable-next-line no-console
     console.log(`500 claims over 3 workers in ${seconds.toFixed(1)} s (${(500 / seconds).toFixed(1)} claims/s); submitted per worker pid: ${JSON.stringify(byWorker)}`);
-    expect(byWorker).toHaveLength(3);
+    expect(byWorker.length).toBeGreaterThanOrEqual(2);
 
-    // nonces of the treasury on chain: contiguous, one per claim
+    // each claim in exactly one mined payout; the treasury's nonces on chain contiguous, one per payout
     const hashes = await sql<{ mined_tx_hash: string; nonce: string }>(world, `SELECT mined_tx_hash, nonce::text FROM payouts WHERE status IN ('confirmed', 'final')`);
-    expect(hashes).toHaveLength(500);
+    const [carried] = await sql(world, `SELECT count(*)::int AS n, count(DISTINCT c)::int AS distinct_claims FROM payouts p, unnest(p.claim_ids) c WHERE status IN ('confirmed', 'final')`);
+    expect(carried).toEqual({ n: 500, distinct_claims: 500 });
     const nonces: number[] = [];
     for (let i = 0; i < hashes.length; i += 50) {
       const txs = await Promise.all(hashes.slice(i, i + 50).map((h) => provider.getTransaction(h.mined_tx_hash)));
@@ -76,7 +79,8 @@ describe('three worker processes and one API process', () => {
       }
     }
     nonces.sort((a, b) => a - b);
-    expect(nonces).toEqual(Array.from({ length: 500 }, (_, i) => startNonce + i));
+    expect(nonces).toEqual(Array.from({ length: hashes.length }, (_, i) => startNonce + i));
+    expect(await provider.getTransactionCount(world.treasury, 'latest')).toBe(startNonce + hashes.length);
 
     // no claim has more than one mined hash: each claim's payout hashes, at most one with a receipt
     const multi = await sql(world, `SELECT id FROM payouts WHERE cardinality(tx_hashes) > 1`);

@@ -22,9 +22,10 @@ describe('two apps on two chains share one database', () => {
     chain = await startPrivateChain({ chainId: 1337 });
     remoteProvider = chain.provider;
     world = newWorld();
-    local = await bootApp(world);
+    // one payout per claim (BATCH_MAX=1), so the test can tell each claim's payout and chain apart
+    local = await bootApp(world, { BATCH_MAX: '1' });
     // the same database and treasury key, another chain (and its own queues)
-    remote = await bootApp(onPrivateChain(world, chain), { QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}r` });
+    remote = await bootApp(onPrivateChain(world, chain), { QUEUE_PREFIX: `${world.env.QUEUE_PREFIX}r`, BATCH_MAX: '1' });
     provider = chainProvider(world);
   });
   afterAll(async () => {

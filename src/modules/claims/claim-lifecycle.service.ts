@@ -85,10 +85,11 @@ export class ClaimLifecycle {
 
   /**
    * The lane's bulk take: up to `limit` pending claims of `token` on this chain (not `excludeId`), locked
-   * until the caller's transaction ends (SKIP LOCKED: a row another lane holds is never waited on).
+   * until the caller's transaction ends (SKIP LOCKED: a row another lane holds is never waited on). A claim
+   * leased `maxAttempts` times (its job is dead-lettered) is not taken: it waits for an operator's retry.
    */
-  takePending(token: string, excludeId: string, limit: number): Promise<ClaimEntity[]> {
-    return this.repo.takePending(this.chain.chainId, token, excludeId, limit);
+  takePending(token: string, excludeId: string, limit: number, maxAttempts: number): Promise<ClaimEntity[]> {
+    return this.repo.takePending(this.chain.chainId, token, excludeId, limit, maxAttempts);
   }
 
   /**

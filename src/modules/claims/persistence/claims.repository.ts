@@ -155,15 +155,16 @@ export class ClaimsRepository {
   /**
    * Up to `limit` committed pending claims of one token on one chain, oldest first, locked for the caller's
    * transaction; rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), never waited on.
-   * Claims that may only go out alone (max_batch 1) are left to their own job.
+   * Claims that may only go out alone (max_batch 1) are left to their own job, and so are claims whose job
+   * spent its attempts (`attempts` counts leases): those are dead-lettered, an operator's to retry.
    */
-  async takePending(chainId: number, token: string, excludeId: string, limit: number): Promise<ClaimEntity[]> {
+  async takePending(chainId: number, token: string, excludeId: string, limit: number, maxAttempts: number): Promise<ClaimEntity[]> {
     if (limit <= 0) return [];
     return this.q<ClaimEntity>(
       `SELECT ${COLUMNS} FROM claims
-        WHERE status = 'pending' AND chain_id = $1 AND token = $2 AND id <> $3 AND (max_batch IS NULL OR max_batch > 1)
+        WHERE status = 'pending' AND chain_id = $1 AND token = $2 AND id <> $3 AND (max_batch IS NULL OR max_batch > 1) AND attempts < $5
         ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
-      [chainId, token, excludeId, limit],
+      [chainId, token, excludeId, limit, maxAttempts],
     );
   }
 

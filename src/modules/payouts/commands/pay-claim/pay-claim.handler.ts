@@ -23,6 +23,11 @@ import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
 class InsufficientFundsError extends Error {}
 
+/** Can this claim be a line of a batch? (amount within 96 bits, a recipient the contract accepts: not zero, not itself) */
+function lineable(c: ClaimEntity, batchContract: string | null): boolean {
+  return BigInt(c.amountBase) <= MAX_LINE_AMOUNT && BigInt(c.wallet) !== 0n && c.wallet.toLowerCase() !== batchContract?.toLowerCase();
+}
+
 export class LeaseLostError extends Error {
   constructor(claimId: string) {
     super(`lease on claim ${claimId} lost before signing; nothing was sent`);
@@ -74,18 +79,20 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
-    if (this.config.batchWindowMs > 0) {
-      const claim = await this.claims.find(cmd.claimId);
-      if (claim?.status === 'pending' && Date.now() - new Date(claim.createdAt).getTime() < this.config.batchWindowMs) return 'batch-window';
+    // one read first: most jobs of a burst find their claim already in another claim's batch, and end here
+    const claim = await this.claims.find(cmd.claimId);
+    if (!claim) return 'nothing-to-do';
+    if (claim.status !== 'pending' && claim.status !== 'processing') return this.resume(claim);
+    if (this.config.batchWindowMs > 0 && claim.status === 'pending' && Date.now() - new Date(claim.createdAt).getTime() < this.config.batchWindowMs) {
+      return 'batch-window';
     }
     const lanes = await this.lanesWithRoom();
-    if (lanes.length === 0) {
-      // nothing leased; if the claim is already in a batch, its job is over
-      const claim = await this.claims.find(cmd.claimId);
-      return claim?.status === 'pending' || claim?.status === 'processing' ? 'lanes-busy' : 'nothing-to-do';
-    }
+    if (lanes.length === 0) return 'lanes-busy'; // nothing leased
     const leased = await this.txHost.withTransaction(() => this.claims.lease(cmd.claimId, cmd.worker, this.config.leaseSeconds));
-    if (!leased) return this.resume(cmd.claimId);
+    if (!leased) {
+      const now = await this.claims.find(cmd.claimId);
+      return now ? this.resume(now) : 'nothing-to-do';
+    }
 
     let lane: Lane;
     let fees: Fees;
@@ -135,12 +142,14 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
    */
   private async lanesWithRoom(): Promise<string[]> {
     const lanes = this.signer.lanes();
-    if (lanes.length === 1 && this.config.maxInflightPerSigner >= 1000) return lanes;
+    // with batching off (BATCH_MAX=1) there is no next batch to wait for: a lane sends every claim at once
+    const cap = this.config.batchMax > 1 ? this.config.maxInflightPerSigner : Infinity;
+    if (lanes.length === 1 && cap === Infinity) return lanes;
     const load = await this.payouts.inFlightBySigner(this.chain.chainId, lanes);
     const turn = this.turn++ % lanes.length;
     return lanes
       .map((signer, i) => ({ signer, order: (i - turn + lanes.length) % lanes.length, n: load.get(signer) ?? 0 }))
-      .filter((l) => l.n < this.config.maxInflightPerSigner)
+      .filter((l) => l.n < cap)
       .sort((a, b) => a.n - b.n || a.order - b.order)
       .map((l) => l.signer);
   }
@@ -183,12 +192,12 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     if (alone) throw new InsufficientFundsError(alone); // rolls back: the nonce is returned
 
     // the batch: the leased claim first, then the oldest waiting claims the funds cover, within every cap
-    const batchable = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null && BigInt(leased.amountBase) <= MAX_LINE_AMOUNT && leased.maxBatch !== 1;
+    const batchable = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null && lineable(leased, this.config.batchPayoutAddress) && leased.maxBatch !== 1;
     let lines: ClaimEntity[] = [leased];
     let approve = false;
     if (batchable) {
       const limit = Math.min(this.config.batchMax, maxBatchLines(native), leased.maxBatch ?? Infinity);
-      const waiting = await this.claims.takePending(token, leased.id, limit - 1);
+      const waiting = await this.claims.takePending(token, leased.id, limit - 1, this.config.payClaimAttempts);
       if (waiting.length > 0) {
         approve = !native && !(await this.payouts.hasApproval(signer, this.chain.chainId, token));
         lines = this.fit(leased, waiting, limit, available, native, maxFee, approve);
@@ -239,8 +248,8 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     let total = BigInt(leased.amountBase);
     for (const c of waiting) {
       if (lines.length >= cap) break;
+      if (!lineable(c, this.config.batchPayoutAddress)) continue; // it goes out alone, through its own job: never a reason to fail the batch
       const amount = BigInt(c.amountBase);
-      if (amount > MAX_LINE_AMOUNT) continue;
       const nextCap = Math.min(cap, c.maxBatch ?? Infinity);
       if (lines.length + 1 > nextCap) continue;
       const gas = (batchGasLimit(lines.length + 1, native) + (approve ? APPROVE_GAS : 0n)) * maxFee;
@@ -307,9 +316,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
    * once it is older than UNSENT_AFTER_MS (stored bytes, never a new signature); one sent, or younger, is
    * the watcher's and its sender's: nothing per claim touches the RPC.
    */
-  private async resume(claimId: string): Promise<PayClaimOutcome> {
-    const claim = await this.claims.find(claimId);
-    if (!claim) return 'nothing-to-do';
+  private async resume(claim: ClaimEntity): Promise<PayClaimOutcome> {
     if (claim.status === 'submitted' && claim.payoutId) {
       const payout = await this.payouts.findById(claim.payoutId);
       if (payout && payout.status === 'submitted' && !payout.broadcastAt && Date.now() - new Date(payout.createdAt).getTime() >= UNSENT_AFTER_MS) {
