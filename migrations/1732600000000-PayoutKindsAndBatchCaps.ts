@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Signer lanes and batches (API.md wave 2, ADR 0009):
+ * Signer lanes and batches (API.md wave 2, ADR 0006):
  * - `payouts.kind`: `transfer` (one claim, a plain transfer), `batch` (many claims, one call of the
  *   batch-payout contract) or `approve` (the lane's one-time ERC-20 approval of that contract: no claims, its
  *   gas is booked like any payout's).

@@ -43,7 +43,7 @@ interface Lane {
 }
 
 /**
- * A signer lane's pay step (API.md "Signer lanes and batches", ADR 0009). Lease the claim; pick the
+ * A signer lane's pay step (API.md "Signer lanes and batches", ADR 0006). Lease the claim; pick the
  * least-loaded lane with room (MAX_INFLIGHT_PER_SIGNER) that holds the funds; read fees and the lane's
  * balances from ChainHead (once per block, never per claim, never under a lock). Then in ONE transaction:
  * allocate the nonce (locks the lane's signer row), take the lane's other waiting claims of the same token
