@@ -80,10 +80,10 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
     const payouts = await sql(world, `SELECT status FROM payouts WHERE $1 = ANY(claim_ids)`, [claimId]);
     expect(payouts).toEqual([{ status: 'confirmed' }]);
 
-    // the 600: untouched (never leased, no payout, still parked), and reported
+    // the 600: untouched (never leased again, no payout, still parked), and reported
     const after = await sql(
       world,
-      `SELECT count(*) FILTER (WHERE status = 'pending' AND attempts = 0)::int AS untouched,
+      `SELECT count(*) FILTER (WHERE status = 'pending' AND attempts = 8)::int AS untouched,
               (SELECT count(*)::int FROM payouts WHERE claim_ids && $1::uuid[]) AS payouts
          FROM claims WHERE id = ANY($1::uuid[])`,
       [parked],
