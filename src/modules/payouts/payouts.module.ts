@@ -14,7 +14,7 @@ import { DeadLetterMetrics } from './dead-letter-metrics';
 import { PayClaimHandler } from './commands/pay-claim/pay-claim.handler';
 import { SettlePayoutsHandler } from './commands/settle-payouts/settle-payouts.handler';
 import { SweepClaimsHandler } from './commands/sweep/sweep-claims.handler';
-import { EnqueueOnClaimCreatedHandler } from './events/enqueue-on-claim-created.handler';
+import { EnqueueOnClaimCreatedHandler, EnqueueOnClaimsCreatedHandler } from './events/enqueue-on-claim-created.handler';
 import { CHAIN_WATCH_QUEUE } from './jobs/chain-watch.job';
 import { ChainWatchProcessor } from './jobs/chain-watch.processor';
 import { PAY_CLAIM_QUEUE } from './jobs/pay-claim.job';
@@ -80,6 +80,7 @@ export class PayoutsModule {
         SettlePayoutsHandler,
         SweepClaimsHandler,
         EnqueueOnClaimCreatedHandler,
+        EnqueueOnClaimsCreatedHandler,
         GetPayoutHandler,
         ...processors,
       ],

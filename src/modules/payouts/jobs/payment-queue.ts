@@ -24,6 +24,18 @@ export class PaymentQueue {
     });
   }
 
+  /** Many claims' jobs in one round trip (bulk intake), each with its own delay; the job id is still the claim id. */
+  async enqueueMany(items: { claimId: string; delayMs: number }[], extra: Omit<PayClaimJobData, 'claimId'> = {}): Promise<void> {
+    const opts = payClaimJobOptions(this.config.payClaimAttempts, this.config.payClaimBackoffMs);
+    await this.queue.addBulk(
+      items.map(({ claimId, delayMs }) => ({
+        name: PAY_CLAIM_JOB,
+        data: { ...extra, claimId },
+        opts: { ...opts, jobId: payClaimJobId(claimId), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+      })),
+    );
+  }
+
   /**
    * A fresh job for a claim whatever became of its earlier ones (a re-issue after a drop, an admin requeue,
    * the sweeper): its dead letter and a finished (completed or failed) job are removed first, because BullMQ

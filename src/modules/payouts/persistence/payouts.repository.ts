@@ -9,6 +9,8 @@ export interface NewPayout {
   id: string;
   kind: PayoutKind;
   claimIds: string[];
+  /** the token amount it carries (sum of its claims; 0 for an approval) */
+  amountTotal: bigint;
   token: string;
   signer: string;
   chainId: number;
@@ -52,10 +54,10 @@ export class PayoutsRepository {
   async insert(p: NewPayout): Promise<void> {
     await this.q(
       `INSERT INTO payouts (id, claim_ids, token, signer, chain_id, nonce, to_address, value, data, gas_limit,
-         max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status, kind)
-       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted', $15)`,
+         max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status, kind, amount_total)
+       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted', $15, $16)`,
       [p.id, p.claimIds, p.token, p.signer, p.chainId, p.nonce, p.toAddress, p.value.toString(), p.data,
-        p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash, p.kind],
+        p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash, p.kind, p.amountTotal.toString()],
     );
   }
 
@@ -155,10 +157,10 @@ export class PayoutsRepository {
    */
   async commitmentsSince(signer: string, chainId: number, block: number): Promise<{ token: string; amount: string; ethBudget: string }[]> {
     return this.q(
-      `SELECT token, sum(CASE WHEN token = 'ETH' THEN 0 ELSE coalesce(amounts.total, 0) END)::text AS amount,
+      `SELECT token, sum(CASE WHEN token = 'ETH' THEN 0
+                              ELSE coalesce(p.amount_total, (SELECT sum(c.amount_base) FROM claims c WHERE c.id = ANY(p.claim_ids)), 0) END)::text AS amount,
               sum(value + gas_limit * max_fee_per_gas)::text AS "ethBudget"
          FROM payouts p
-         LEFT JOIN LATERAL (SELECT sum(c.amount_base) AS total FROM claims c WHERE c.id = ANY(p.claim_ids)) amounts ON true
         WHERE p.signer = $1 AND p.chain_id = $2
           AND (p.status = 'submitted' OR (p.status IN ('confirmed','final','reverted') AND p.block_number > $3))
         GROUP BY token`,

@@ -16,7 +16,7 @@ import { toClaimView } from '../../domain/claim.view';
 import { deriveIdempoKey } from '../../domain/idempo-key';
 import { MoneyError, parseAmount } from '../../domain/money';
 import { reservedReasonError } from '../../domain/reserved-reason';
-import { ClaimCreatedEvent } from '../../events/claim-created.event';
+import { ClaimsCreatedEvent } from '../../events/claim-created.event';
 import { ClaimEntity } from '../../persistence/claim.entity';
 import { ClaimsRepository, NewClaim } from '../../persistence/claims.repository';
 import { BatchItemOutcome, CreateClaimsBatchCommand, CreateClaimsBatchResult } from './create-claims-batch.command';
@@ -44,7 +44,8 @@ interface Candidate {
  *   nothing: its items answer 200.
  * - The claims (INSERT ... ON CONFLICT (idempo_key) DO NOTHING), their `claim.created` journals and first audit
  *   events commit together; a claim a concurrent request created meanwhile is answered as existing. After
- *   commit each new claim's payment is enqueued (ClaimCreatedEvent); a lost enqueue is swept, as for single claims.
+ *   commit each new claim's payment is enqueued (ClaimsCreatedEvent, one job per claim); a lost enqueue is swept,
+ *   as for single claims.
  * The request's Idempotency-Key, if any, is handled around this command by the interceptor (the whole
  * response is stored and replayed).
  */
@@ -109,7 +110,7 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
       return rows;
     });
     // outbox, second half: enqueue after commit (the sweeper re-enqueues any that are lost)
-    this.events.publishAll(created.map((c) => new ClaimCreatedEvent(c.id)));
+    if (created.length) this.events.publish(new ClaimsCreatedEvent(created.map((c) => ({ id: c.id, token: c.token }))));
 
     // 5. answers: created (201), or a claim that existed or that a concurrent request created meanwhile
     const createdByKey = new Map(created.map((c) => [c.idempoKey, c]));

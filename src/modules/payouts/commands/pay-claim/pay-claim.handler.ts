@@ -23,6 +23,20 @@ import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
 class InsufficientFundsError extends Error {}
 
+/** A drain round found nothing it could pay (no claim waiting, or the lane cannot cover the oldest). */
+class NothingToDrainError extends Error {}
+
+/** What one signing transaction stored; `full`: it carried as many claims as it could, more may wait. */
+interface Round {
+  stored: PayoutEntity[];
+  full: boolean;
+}
+
+/** No claim has this id: the drain's take excludes nothing. */
+const NO_CLAIM = '00000000-0000-0000-0000-000000000000';
+/** How long one job keeps draining its lane after its own claim went out. */
+const DRAIN_MS = 5000;
+
 /** Can this claim be a line of a batch? (amount within 96 bits, a recipient the contract accepts: not zero, not itself) */
 function lineable(c: ClaimEntity, batchContract: string | null): boolean {
   return BigInt(c.amountBase) <= MAX_LINE_AMOUNT && BigInt(c.wallet) !== 0n && c.wallet.toLowerCase() !== batchContract?.toLowerCase();
@@ -105,9 +119,9 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       throw err;
     }
 
-    let stored: PayoutEntity[];
+    let round: Round;
     try {
-      stored = await this.txHost.withTransaction(() => this.signAndStore(leased, lane, fees, cmd.worker));
+      round = await this.txHost.withTransaction(() => this.signAndStore(leased, leased.token, lane, fees, cmd.worker));
     } catch (err) {
       if (err instanceof InsufficientFundsError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
@@ -120,19 +134,49 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     }
     await this.payouts.setAlert(lane.signer, leased.token, null);
     crashIf(this.config.crashAt, 'after-persist');
+    const allSent = await this.sendAll(round.stored);
+    if (allSent) crashIf(this.config.crashAt, 'after-broadcast');
+    if (round.full) await this.drain(lane.signer, leased.token, cmd.worker);
+    return allSent ? 'paid' : 'stored-broadcast-failed';
+  }
 
+  /** Broadcasts stored payouts in nonce order (the approval before the batch that needs it); false if one failed. */
+  private async sendAll(stored: PayoutEntity[]): Promise<boolean> {
     let allSent = true;
     for (const payout of stored) {
-      // in nonce order: the approval before the batch that needs it (a node would hold the batch for it anyway)
       if (!(await this.send(payout))) {
         allSent = false;
         continue;
       }
       if (payout.claimIds.length > 0) this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
     }
-    if (!allSent) return 'stored-broadcast-failed';
-    crashIf(this.config.crashAt, 'after-broadcast');
-    return 'paid';
+    return allSent;
+  }
+
+  /**
+   * After a full round, the lane keeps going while claims of the token wait and it has room: each round takes
+   * the oldest waiting claims straight from `pending` (their own jobs then find them in a batch and end), so
+   * a burst drains at the lane's pace, not at the pace of one queue job per claim. Bounded (DRAIN_MS) so one
+   * job never holds its queue lock for long; any failure just ends the drain (the claims' own jobs remain).
+   */
+  private async drain(signer: string, token: string, worker: string): Promise<void> {
+    const until = Date.now() + DRAIN_MS;
+    while (Date.now() < until) {
+      if (!(await this.lanesWithRoom()).includes(signer)) return;
+      let round: Round;
+      try {
+        const block = await this.head.block();
+        const fees = await this.head.fees(block);
+        const lane = { signer, view: await this.view(signer, token, block) };
+        round = await this.txHost.withTransaction(() => this.signAndStore(null, token, lane, fees, worker));
+      } catch (err) {
+        if (!(err instanceof NothingToDrainError)) this.logger.warn(`lane ${signer}: draining ${token} stopped: ${rpcErrorMessage(err)}`);
+        return;
+      }
+      crashIf(this.config.crashAt, 'after-persist');
+      if (await this.sendAll(round.stored)) crashIf(this.config.crashAt, 'after-broadcast');
+      if (!round.full) return;
+    }
   }
 
   /**
@@ -174,12 +218,13 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
   }
 
   /**
-   * Inside the signing transaction: the lane's payouts for `leased` and whatever claims of its token wait,
-   * signed and stored with the claims moved, or an error that rolls everything back (nonces included).
+   * Inside the signing transaction: the lane's payouts for `leased` (or, draining, for the oldest waiting
+   * claims of `token`) and whatever claims of its token wait, signed and stored with the claims moved, or an
+   * error that rolls everything back (nonces included). `full`: the round took as many claims as it could
+   * carry, so more may be waiting.
    */
-  private async signAndStore(leased: ClaimEntity, lane: Lane, fees: Fees, worker: string): Promise<PayoutEntity[]> {
+  private async signAndStore(leased: ClaimEntity | null, token: string, lane: Lane, fees: Fees, worker: string): Promise<Round> {
     const { signer } = lane;
-    const token = leased.token;
     const tokenConfig = this.chain.token(token);
     if (!tokenConfig) throw new Error(`token ${token} is no longer configured`);
     const native = tokenConfig.address === null;
@@ -187,20 +232,30 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     crashIf(this.config.crashAt, 'after-nonce');
     const available = await this.funds.available(signer, token, lane.view);
     const maxFee = fees.maxFeePerGas;
+    const cap = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null ? Math.min(this.config.batchMax, maxBatchLines(native)) : 1;
 
-    const alone = this.funds.shortfall(token, available, BigInt(leased.amountBase), native ? BigInt(leased.amountBase) : 0n, (native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS) * maxFee);
-    if (alone) throw new InsufficientFundsError(alone); // rolls back: the nonce is returned
+    let head: ClaimEntity;
+    let waiting: ClaimEntity[] = [];
+    if (leased) {
+      head = leased;
+    } else {
+      const taken = await this.claims.takePending(token, NO_CLAIM, cap, this.config.payClaimAttempts);
+      if (taken.length === 0) throw new NothingToDrainError(); // rolls back: the nonce is returned
+      [head, ...waiting] = taken as [ClaimEntity, ...ClaimEntity[]];
+    }
+    const alone = this.funds.shortfall(token, available, BigInt(head.amountBase), native ? BigInt(head.amountBase) : 0n, (native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS) * maxFee);
+    if (alone) throw leased ? new InsufficientFundsError(alone) : new NothingToDrainError(); // rolls back: the nonce is returned
 
-    // the batch: the leased claim first, then the oldest waiting claims the funds cover, within every cap
-    const batchable = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null && lineable(leased, this.config.batchPayoutAddress) && leased.maxBatch !== 1;
-    let lines: ClaimEntity[] = [leased];
+    // the batch: the head claim first, then the oldest waiting claims the funds cover, within every cap
+    const batchable = cap > 1 && lineable(head, this.config.batchPayoutAddress) && head.maxBatch !== 1;
+    const limit = batchable ? Math.min(cap, head.maxBatch ?? Infinity) : 1;
+    let lines: ClaimEntity[] = [head];
     let approve = false;
     if (batchable) {
-      const limit = Math.min(this.config.batchMax, maxBatchLines(native), leased.maxBatch ?? Infinity);
-      const waiting = await this.claims.takePending(token, leased.id, limit - 1, this.config.payClaimAttempts);
+      if (leased) waiting = await this.claims.takePending(token, leased.id, limit - 1, this.config.payClaimAttempts);
       if (waiting.length > 0) {
         approve = !native && !(await this.payouts.hasApproval(signer, this.chain.chainId, token));
-        lines = this.fit(leased, waiting, limit, available, native, maxFee, approve);
+        lines = this.fit(head, waiting, limit, available, native, maxFee, approve);
         if (lines.length === 1) approve = false;
       }
     }
@@ -215,27 +270,29 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     }
     let payout: PayoutEntity;
     if (lines.length === 1) {
-      const amount = BigInt(leased.amountBase);
-      payout = await this.store(signer, next, 'transfer', [leased.id], token, native
-        ? { to: leased.wallet, value: amount, data: '0x', gasLimit: NATIVE_TRANSFER_GAS }
+      const amount = BigInt(head.amountBase);
+      payout = await this.store(signer, next, 'transfer', [head], token, native
+        ? { to: head.wallet, value: amount, data: '0x', gasLimit: NATIVE_TRANSFER_GAS }
         // fixed cap for a plain ERC-20 transfer (about 51k to a fresh holder): an estimate would revert, and so
         // fail, whenever the treasury is short, which must make the claim wait instead
-        : { to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('transfer', [leased.wallet, amount]), gasLimit: TOKEN_TRANSFER_GAS },
+        : { to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('transfer', [head.wallet, amount]), gasLimit: TOKEN_TRANSFER_GAS },
       fees);
     } else {
       const batchLines = lines.map((c) => ({ to: c.wallet, amount: BigInt(c.amountBase) }));
       const call = native ? encodeNativeBatch(batchLines) : { data: encodeTokenBatch(tokenConfig.address!, batchLines), value: 0n };
-      payout = await this.store(signer, next, 'batch', lines.map((c) => c.id), token, {
+      payout = await this.store(signer, next, 'batch', lines, token, {
         to: this.config.batchPayoutAddress!, value: call.value, data: call.data, gasLimit: batchGasLimit(lines.length, native),
       }, fees);
     }
     stored.push(payout);
     const txHash = payout.txHashes[0]!;
-    const moved = await this.claims.markSubmitted([leased.id], worker, payout.id, txHash, Number(payout.nonce));
-    if (moved !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonces are returned
-    const joined = await this.claims.joinBatch(lines.slice(1).map((c) => c.id), worker, payout.id, txHash, Number(payout.nonce));
-    if (joined !== lines.length - 1) throw new Error(`batch of ${lines.length}: ${joined + 1} claims could be moved; nothing was signed`); // rows were locked: a defect
-    return stored;
+    const riders = leased ? lines.slice(1) : lines;
+    if (leased && (await this.claims.markSubmitted([leased.id], worker, payout.id, txHash, Number(payout.nonce))) !== 1) {
+      throw new LeaseLostError(leased.id); // rolls back: the nonces are returned
+    }
+    const joined = await this.claims.joinBatch(riders.map((c) => c.id), worker, payout.id, txHash, Number(payout.nonce));
+    if (joined !== riders.length) throw new Error(`payout of ${lines.length}: ${joined} of ${riders.length} taken claims could be moved; nothing was signed`); // rows were locked: a defect
+    return { stored, full: lines.length >= limit };
   }
 
   /**
@@ -266,7 +323,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     signer: string,
     nonce: number,
     kind: PayoutEntity['kind'],
-    claimIds: string[],
+    claims: ClaimEntity[],
     token: string,
     call: { to: string; value: bigint; data: string; gasLimit: bigint },
     fees: Fees,
@@ -276,7 +333,8 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     await this.payouts.insert({
       id,
       kind,
-      claimIds,
+      claimIds: claims.map((c) => c.id),
+      amountTotal: claims.reduce((sum, c) => sum + BigInt(c.amountBase), 0n),
       token,
       signer,
       chainId: this.chain.chainId,
