@@ -34,6 +34,8 @@ interface Round {
 
 /** No claim has this id: the drain's take excludes nothing. */
 const NO_CLAIM = '00000000-0000-0000-0000-000000000000';
+/** With batching off, how many transfers one signing transaction stores (consecutive nonces, one commit). */
+const TRANSFERS_PER_ROUND = 25;
 /** How long one job keeps draining its lane after its own claim went out. */
 const DRAIN_MS = 5000;
 
@@ -140,17 +142,22 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     return allSent ? 'paid' : 'stored-broadcast-failed';
   }
 
-  /** Broadcasts stored payouts in nonce order (the approval before the batch that needs it); false if one failed. */
+  /**
+   * Broadcasts stored payouts, pipelined: an approval first (the batch behind it needs it), then the rest of the
+   * round at once (a node queues a nonce that arrives before its predecessor), so a round of 25 transfers
+   * costs one RPC round trip, not 25. False if one failed (recorded on it, left to the watcher).
+   */
   private async sendAll(stored: PayoutEntity[]): Promise<boolean> {
-    let allSent = true;
-    for (const payout of stored) {
-      if (!(await this.send(payout))) {
-        allSent = false;
-        continue;
-      }
+    const sendOne = async (payout: PayoutEntity): Promise<boolean> => {
+      if (!(await this.send(payout))) return false;
       if (payout.claimIds.length > 0) this.events.publish(new PayoutSubmittedEvent(payout.id, payout.claimIds, payout.txHashes[payout.txHashes.length - 1]!)); // outbound webhooks
-    }
-    return allSent;
+      return true;
+    };
+    let allSent = true;
+    const approvals = stored.filter((p) => p.kind === 'approve');
+    for (const payout of approvals) allSent = (await sendOne(payout)) && allSent;
+    const sent = await Promise.all(stored.filter((p) => p.kind !== 'approve').map(sendOne));
+    return allSent && sent.every(Boolean);
   }
 
   /**
@@ -233,22 +240,25 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     const available = await this.funds.available(signer, token, lane.view);
     const maxFee = fees.maxFeePerGas;
     const cap = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null ? Math.min(this.config.batchMax, maxBatchLines(native)) : 1;
+    // claims one round may carry: a batch's lines, or with batching off that many transfers (one commit)
+    const perRound = cap > 1 ? cap : TRANSFERS_PER_ROUND;
 
     let head: ClaimEntity;
     let waiting: ClaimEntity[] = [];
     if (leased) {
       head = leased;
     } else {
-      const taken = await this.claims.takePending(token, NO_CLAIM, cap, this.config.payClaimAttempts);
+      const taken = await this.claims.takePending(token, NO_CLAIM, perRound, this.config.payClaimAttempts);
       if (taken.length === 0) throw new NothingToDrainError(); // rolls back: the nonce is returned
       [head, ...waiting] = taken as [ClaimEntity, ...ClaimEntity[]];
     }
-    const alone = this.funds.shortfall(token, available, BigInt(head.amountBase), native ? BigInt(head.amountBase) : 0n, (native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS) * maxFee);
+    const transferGas = native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS;
+    const alone = this.funds.shortfall(token, available, BigInt(head.amountBase), native ? BigInt(head.amountBase) : 0n, transferGas * maxFee);
     if (alone) throw leased ? new InsufficientFundsError(alone) : new NothingToDrainError(); // rolls back: the nonce is returned
 
     // the batch: the head claim first, then the oldest waiting claims the funds cover, within every cap
     const batchable = cap > 1 && lineable(head, this.config.batchPayoutAddress) && head.maxBatch !== 1;
-    const limit = batchable ? Math.min(cap, head.maxBatch ?? Infinity) : 1;
+    const limit = batchable ? Math.min(cap, head.maxBatch ?? Infinity) : perRound;
     let lines: ClaimEntity[] = [head];
     let approve = false;
     if (batchable) {
@@ -262,37 +272,75 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
 
     const stored: PayoutEntity[] = [];
     let next = nonce;
+    const nextNonce = async () => {
+      const n = next;
+      next = -1;
+      return n >= 0 ? n : this.nonces.allocate(signer, this.chain.chainId);
+    };
     if (approve) {
-      stored.push(await this.store(signer, next, 'approve', [], token, {
+      stored.push(await this.store(signer, await nextNonce(), 'approve', [], token, {
         to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('approve', [this.config.batchPayoutAddress!, MaxUint256]), gasLimit: APPROVE_GAS,
       }, fees));
-      next = await this.nonces.allocate(signer, this.chain.chainId);
     }
-    let payout: PayoutEntity;
-    if (lines.length === 1) {
-      const amount = BigInt(head.amountBase);
-      payout = await this.store(signer, next, 'transfer', [head], token, native
-        ? { to: head.wallet, value: amount, data: '0x', gasLimit: NATIVE_TRANSFER_GAS }
+    const transfer = async (c: ClaimEntity) => {
+      const amount = BigInt(c.amountBase);
+      return this.store(signer, await nextNonce(), 'transfer', [c], token, native
+        ? { to: c.wallet, value: amount, data: '0x', gasLimit: NATIVE_TRANSFER_GAS }
         // fixed cap for a plain ERC-20 transfer (about 51k to a fresh holder): an estimate would revert, and so
         // fail, whenever the treasury is short, which must make the claim wait instead
-        : { to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('transfer', [head.wallet, amount]), gasLimit: TOKEN_TRANSFER_GAS },
+        : { to: tokenConfig.address!, value: 0n, data: ERC20.encodeFunctionData('transfer', [c.wallet, amount]), gasLimit: TOKEN_TRANSFER_GAS },
       fees);
-    } else {
+    };
+
+    // which payout carries which claim
+    const carried: { claim: ClaimEntity; payout: PayoutEntity }[] = [];
+    if (lines.length > 1) {
       const batchLines = lines.map((c) => ({ to: c.wallet, amount: BigInt(c.amountBase) }));
       const call = native ? encodeNativeBatch(batchLines) : { data: encodeTokenBatch(tokenConfig.address!, batchLines), value: 0n };
-      payout = await this.store(signer, next, 'batch', lines, token, {
+      const payout = await this.store(signer, await nextNonce(), 'batch', lines, token, {
         to: this.config.batchPayoutAddress!, value: call.value, data: call.data, gasLimit: batchGasLimit(lines.length, native),
       }, fees);
+      stored.push(payout);
+      for (const claim of lines) carried.push({ claim, payout });
+    } else {
+      // transfers: the head; with batching off also the claims waiting behind it, each its own transaction at
+      // the next nonce, all in this one commit (one lock hold and one fsync for the round, not per claim)
+      const singles = [head];
+      if (cap === 1) {
+        const more = leased ? await this.claims.takePending(token, leased.id, perRound - 1, this.config.payClaimAttempts) : waiting;
+        let spent = BigInt(head.amountBase);
+        for (const c of more) {
+          const total = spent + BigInt(c.amountBase);
+          if (this.funds.shortfall(token, available, total, native ? total : 0n, transferGas * BigInt(singles.length + 1) * maxFee)) break;
+          singles.push(c);
+          spent = total;
+        }
+      }
+      for (const claim of singles) {
+        const payout = await transfer(claim);
+        stored.push(payout);
+        carried.push({ claim, payout });
+      }
     }
-    stored.push(payout);
-    const txHash = payout.txHashes[0]!;
-    const riders = leased ? lines.slice(1) : lines;
-    if (leased && (await this.claims.markSubmitted([leased.id], worker, payout.id, txHash, Number(payout.nonce))) !== 1) {
-      throw new LeaseLostError(leased.id); // rolls back: the nonces are returned
+
+    for (const { claim, payout } of carried) {
+      const txHash = payout.txHashes[0]!;
+      if (leased && claim.id === leased.id) {
+        if ((await this.claims.markSubmitted([leased.id], worker, payout.id, txHash, Number(payout.nonce))) !== 1) throw new LeaseLostError(leased.id); // rolls back: the nonces are returned
+      }
     }
-    const joined = await this.claims.joinBatch(riders.map((c) => c.id), worker, payout.id, txHash, Number(payout.nonce));
-    if (joined !== riders.length) throw new Error(`payout of ${lines.length}: ${joined} of ${riders.length} taken claims could be moved; nothing was signed`); // rows were locked: a defect
-    return { stored, full: lines.length >= limit };
+    // riders: every carried claim but the leased one, grouped by payout (a batch: one statement for all its claims)
+    const byPayout = new Map<PayoutEntity, ClaimEntity[]>();
+    for (const { claim, payout } of carried) {
+      if (leased && claim.id === leased.id) continue;
+      byPayout.set(payout, [...(byPayout.get(payout) ?? []), claim]);
+    }
+    for (const [payout, riders] of byPayout) {
+      const joined = await this.claims.joinBatch(riders.map((c) => c.id), worker, payout.id, payout.txHashes[0]!, Number(payout.nonce));
+      if (joined !== riders.length) throw new Error(`payout ${payout.id}: ${joined} of ${riders.length} taken claims could be moved; nothing was signed`); // rows were locked: a defect
+    }
+    // full: the round carried all it could, more may wait (a drain whose head could not batch also goes on)
+    return { stored, full: carried.length >= limit || (!leased && waiting.length > 0 && !batchable) };
   }
 
   /**
