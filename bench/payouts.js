@@ -31,7 +31,7 @@ const envInt = (key, def) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${key}: expected a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 };
-const UNBATCHED_CLAIMS = envInt('BENCH_CLAIMS', 200);
+const UNBATCHED_CLAIMS = envInt('BENCH_CLAIMS', 1000);
 /** Batched rows pay more claims (a 200-claim run is over in two blocks: latency, not throughput) and take them
  * through bulk intake (POST /v1/claims/batch, BENCH_BULK_CHUNK items per request), as a campaign would. */
 const BATCH_CLAIMS = envInt('BENCH_BATCH_CLAIMS', 3000);
