@@ -83,6 +83,56 @@ function support(srcDir = path.join(root, 'src')) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** CPU time (user + system, ms) a process has used, from /proc (Linux); 0 when it is gone or unreadable. */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** Every process whose name is `comm` (postgres backends, redis-server). */
+function pidsNamed(comm) {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where the machine's CPU goes during a run: the app process, every Postgres process, the chain node, Redis
+ * and the bench itself (client and relay). Read before and after; a Postgres backend that exits in between
+ * loses its share (pools keep theirs open). Linux only: elsewhere every figure is 0.
+ */
+function cpuSnapshot({ appPid, chainPid }) {
+  const sum = (pids) => pids.reduce((t, p) => t + cpuMs(p), 0);
+  const self = process.cpuUsage();
+  return {
+    app: cpuMs(appPid),
+    postgres: sum(pidsNamed('postgres')),
+    chain: chainPid ? cpuMs(chainPid) : 0,
+    redis: sum(pidsNamed('redis-server')),
+    bench: (self.user + self.system) / 1000,
+  };
+}
+
+function cpuBetween(before, after, claims) {
+  const perClaim = {};
+  for (const k of Object.keys(before)) perClaim[k] = Math.max(0, after[k] - before[k]) / claims;
+  perClaim.total = Object.values(perClaim).reduce((a, b) => a + b, 0);
+  return perClaim;
+}
+
 async function rpc(url, method, params = []) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) });
   const body = await res.json();
@@ -201,6 +251,8 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
   log(`${cfg.label}: app up on ${url}${relay ? ` behind the relay ${relay.url}` : ''}; posting ${CLAIMS} claims${cfg.batched ? ` in bulk requests of ${BULK_CHUNK}` : ''}`);
 
   const rpcBefore = relay?.counts();
+  const cpuPids = { appPid: app.child.pid, chainPid: chain.pid };
+  const cpuBefore = cpuSnapshot(cpuPids);
   const to = wallets(CLAIMS);
   const postedAt = new Map();
   const firstPost = Date.now();
@@ -250,6 +302,7 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
   await posts;
   if (postError) throw postError;
   const rpcCalls = relay ? countsBetween(rpcBefore, relay.counts()) : null;
+  const cpuPerClaim = cpuBetween(cpuBefore, cpuSnapshot(cpuPids), CLAIMS);
 
   const done = (await db.query(`SELECT id, (extract(epoch FROM processed_at) * 1000)::float8 AS at FROM claims WHERE status = 'completed'`)).rows;
   const latencies = done.map((r) => (r.at - postedAt.get(r.id)) / 1000).sort((a, b) => a - b);
@@ -285,6 +338,9 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
     claimsPerPayout: gas.payouts ? gas.claims / gas.payouts : null,
     maxClaimsPerPayout: gas.maxClaims,
     signersUsed: gas.signers,
+    // CPU ms per claim by process; the machine's cores ÷ the total bound claims/s whatever the code waits on
+    cpuMsPerClaim: cpuPerClaim,
+    cpuBoundPerSec: cpuPerClaim.total > 0 ? (require('node:os').cpus().length * 1000) / cpuPerClaim.total : null,
     rpc: rpcCalls && {
       ...rpcCalls,
       perClaim: rpcCalls.calls / CLAIMS,
@@ -366,6 +422,10 @@ function notes(result) {
   if (result.batchedRemoteOverLocal != null) lines.push(`claims/s with RPC +${result.settings.rpcDelayMs} ms ÷ claims/s with the local RPC (batched, 1 signer): ${num(result.batchedRemoteOverLocal, 2)}`);
   if (result.batchedCeiling != null) lines.push(`gas ceiling for batched claims: block gas limit ${num(raw.blockGasLimit)} ÷ ${num(result.configs.find((c) => c.key === 'batched-1-local').gasPerClaim)} gas per batched claim ÷ ${result.settings.blockMs / 1000} s = ${num(result.batchedCeiling)} claims/s; batched, 1 signer reached ${num(result.batchedOverCeiling, 2)}x of it`);
   if (result.fourOverOneUnbatched != null) lines.push(`4 signers ÷ 1 signer, unbatched: ${num(result.fourOverOneUnbatched, 2)}`);
+  for (const c of result.configs.filter((x) => x.available && x.cpuMsPerClaim && x.cpuMsPerClaim.total > 0)) {
+    const m = c.cpuMsPerClaim;
+    lines.push(`CPU ms per claim, ${c.label}: ${num(m.total, 2)} (app ${num(m.app, 2)}, postgres ${num(m.postgres, 2)}, chain node ${num(m.chain, 2)}, redis ${num(m.redis, 2)}, bench client ${num(m.bench, 2)}); ${require('node:os').cpus().length} cores allow ${num(c.cpuBoundPerSec)} claims/s at that cost (reached ${num(c.perSec / c.cpuBoundPerSec, 2)}x)`);
+  }
   for (const c of result.configs.filter((x) => x.available)) {
     lines.push(`${c.label}: ${c.payouts} payouts, ${num(c.claimsPerPayout, 2)} claims per payout (max ${c.maxClaimsPerPayout}), ${c.signersUsed} signer(s)${c.note ? `; ${c.note}` : ''}`);
   }
