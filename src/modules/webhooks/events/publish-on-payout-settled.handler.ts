@@ -20,6 +20,13 @@ export class PublishOnPayoutSettledHandler implements IEventHandler<PayoutSettle
 
   async handle(event: PayoutSettledEvent): Promise<void> {
     await this.cls.run(async () => {
+      if (event.claimIds.length === 0) return;
+      try {
+        if (!(await this.repo.anySubscribed(['claim.completed', 'claim.failed']))) return;
+      } catch (err) {
+        this.logger.warn(`outbound webhooks for payout ${event.payoutId} not created: ${(err as Error).message}`);
+        return;
+      }
       for (const claimId of event.claimIds) {
         try {
           const claim = await this.queries.execute(new GetClaimQuery(claimId));

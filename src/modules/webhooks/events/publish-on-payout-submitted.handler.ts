@@ -21,6 +21,7 @@ export class PublishOnPayoutSubmittedHandler implements IEventHandler<PayoutSubm
   async handle(event: PayoutSubmittedEvent): Promise<void> {
     await this.cls.run(async () => {
       try {
+        if (!(await this.repo.anySubscribed(['payout.submitted']))) return;
         const payout = await this.queries.execute(new GetPayoutQuery(event.payoutId));
         // every key with a claim in the payout (a batch may carry several keys' claims)
         const owners = await this.repo.ownersOfClaims(payout.claimIds);

@@ -80,6 +80,16 @@ export class WebhookEndpointsRepository {
   }
 
   /**
+   * Is any enabled endpoint subscribed to one of these event types? One indexed question per event, so a
+   * deployment without endpoints spends nothing per claim on the outbox (a 200-claim batch would otherwise
+   * read each claim and its owners to find no one to tell).
+   */
+  async anySubscribed(eventTypes: string[]): Promise<boolean> {
+    const rows = await this.q(`SELECT 1 FROM webhook_endpoints WHERE status = 'enabled' AND events && $1::text[] LIMIT 1`, [eventTypes]);
+    return rows.length > 0;
+  }
+
+  /**
    * The API keys that own these claims: the key that created each (`client`), or for a savings-group payout
    * (`client` = `cycle`) the key that created the group. Vouchers (`signed`) have no key: admins only.
    */
