@@ -51,14 +51,17 @@ export class PayoutsRepository {
     return queryRows<T>(this.txHost.tx, sql, params);
   }
 
-  async insert(p: NewPayout): Promise<void> {
-    await this.q(
+  /** Stores a signed payout and returns it as stored (one round trip). */
+  async insert(p: NewPayout): Promise<PayoutEntity> {
+    const [row] = await this.q(
       `INSERT INTO payouts (id, claim_ids, token, signer, chain_id, nonce, to_address, value, data, gas_limit,
          max_fee_per_gas, max_priority_fee_per_gas, raw_tx, tx_hashes, status, kind, amount_total)
-       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted', $15, $16)`,
+       VALUES ($1, $2::uuid[], $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ARRAY[$14], 'submitted', $15, $16)
+       RETURNING ${COLUMNS}`,
       [p.id, p.claimIds, p.token, p.signer, p.chainId, p.nonce, p.toAddress, p.value.toString(), p.data,
         p.gasLimit.toString(), p.maxFeePerGas.toString(), p.maxPriorityFeePerGas.toString(), p.rawTx, p.txHash, p.kind, p.amountTotal.toString()],
     );
+    return row!;
   }
 
   async findById(id: string): Promise<PayoutEntity | null> {

@@ -378,7 +378,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
   ): Promise<PayoutEntity> {
     const { rawTx, txHash } = await this.signer.sign(signer, { nonce, ...call, ...fees });
     const id = randomUUID();
-    await this.payouts.insert({
+    return this.payouts.insert({
       id,
       kind,
       claimIds: claims.map((c) => c.id),
@@ -396,7 +396,6 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       rawTx,
       txHash,
     });
-    return (await this.payouts.findById(id))!;
   }
 
   /** Broadcasts a stored payout; false when that failed (recorded on the payout, left to the chain watcher). */
