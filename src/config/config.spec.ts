@@ -445,6 +445,23 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('treasury controls (issue 14): LIMIT_PER_CLAIM per token', () => {
+    it('parses SYMBOL:amount entries into base units, by each token\'s decimals; unset = no limit', () => {
+      expect(loadConfig(env()).limitPerClaim).toEqual({});
+      expect(loadConfig(env({ LIMIT_PER_CLAIM: 'USDC:1000, eth:0.5' })).limitPerClaim).toEqual({ USDC: '1000000000', ETH: '500000000000000000' });
+      expect(loadConfig(env({ LIMIT_PER_CLAIM: 'USDC:0.000001' })).limitPerClaim).toEqual({ USDC: '1' });
+    });
+
+    it('refuses a malformed entry, an unknown token, too many decimals, zero and a token named twice, naming the key', () => {
+      expect(configError({ LIMIT_PER_CLAIM: 'USDC=1000' }).message).toMatch(/^LIMIT_PER_CLAIM: each entry must be SYMBOL:amount/);
+      expect(configError({ LIMIT_PER_CLAIM: 'DAI:5' }).message).toBe('LIMIT_PER_CLAIM: DAI is not a configured token (ETH, USDC)');
+      expect(configError({ LIMIT_PER_CLAIM: 'USDC:0.0000001' }).message).toMatch(/^LIMIT_PER_CLAIM: USDC has 6 decimals/);
+      expect(configError({ LIMIT_PER_CLAIM: 'ETH:0' }).message).toBe('LIMIT_PER_CLAIM: the ETH limit must be greater than zero');
+      expect(configError({ LIMIT_PER_CLAIM: 'USDC:1,usdc:2' }).message).toBe('LIMIT_PER_CLAIM: USDC is named twice');
+      expect(configError({ LIMIT_PER_CLAIM: 'USDC:-1' }).message).toMatch(/^LIMIT_PER_CLAIM: /);
+    });
+  });
+
   it('rpcHost keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {
     expect(rpcHost('https://eth-mainnet.g.alchemy.com/v2/S3cretKey?x=1')).toBe('https://eth-mainnet.g.alchemy.com');
     expect(rpcHost('wss://user:S3cret@rpc.example:8546/ws/S3cret')).toBe('wss://rpc.example:8546');

@@ -127,6 +127,8 @@ export interface AppConfig {
   batchMax: number;
   /** the batch-payout contract (BATCH_PAYOUT_ADDRESS, else the dev chain file's); null = every claim goes alone */
   batchPayoutAddress: string | null;
+  /** LIMIT_PER_CLAIM: the most one claim may pay, per token symbol, in base units (decimal string); absent = no limit */
+  limitPerClaim: Record<string, string>;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -255,6 +257,31 @@ function parseTokens(env: Env, devchain: DevchainFile | null): Record<string, To
     }
   }
   return tokens;
+}
+
+/**
+ * A per-token amount list (`USDC:1000,ETH:0.5`, API.md "Treasury controls") as base units per symbol. Each
+ * symbol must be a configured token (ETH always is), each amount a positive decimal with no more decimals than
+ * the token has; a symbol named twice is refused. Unset or empty: no entry.
+ */
+function perTokenAmounts(env: Env, key: string, tokens: Record<string, TokenConfig>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const raw = (env[key] ?? '').trim();
+  if (raw === '') return out;
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9]{1,16}):(\d{1,60})(?:\.(\d{1,36}))?$/.exec(entry);
+    if (!m) throw new ConfigError(`${key}: each entry must be SYMBOL:amount such as USDC:1000 or ETH:0.5, got ${shown(entry)}`);
+    const symbol = m[1]!.toUpperCase();
+    const token = symbol === 'ETH' ? { decimals: 18 } : tokens[symbol];
+    if (!token) throw new ConfigError(`${key}: ${symbol} is not a configured token (${['ETH', ...Object.keys(tokens).filter((t) => t !== 'ETH')].join(', ')})`);
+    const frac = m[3] ?? '';
+    if (frac.length > token.decimals) throw new ConfigError(`${key}: ${symbol} has ${token.decimals} decimals, ${shown(entry)} has more`);
+    if (symbol in out) throw new ConfigError(`${key}: ${symbol} is named twice`);
+    const base = BigInt(m[2]! + frac.padEnd(token.decimals, '0'));
+    if (base === 0n) throw new ConfigError(`${key}: the ${symbol} limit must be greater than zero`);
+    out[symbol] = base.toString();
+  }
+  return out;
 }
 
 /** BATCH_PAYOUT_ADDRESS, else the dev chain file's contract; null (batching off) when neither names one. */
@@ -579,6 +606,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchWindowMs: int(env, 'BATCH_WINDOW_MS', 0, 0),
     batchMax: int(env, 'BATCH_MAX', 200, 1, 1000),
     batchPayoutAddress: batchPayoutAddress(env, devFile),
+    limitPerClaim: perTokenAmounts(env, 'LIMIT_PER_CLAIM', parseTokens(env, devFile)),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

@@ -27,12 +27,13 @@ export class ClaimsBatchItemDto {
   index: number;
 
   @ApiProperty({
-    enum: [200, 201, 400, 409, 429],
+    enum: [200, 201, 400, 409, 422, 429],
     example: 201,
     description:
       'what POST /v1/claims would have answered for this item: 201 new claim; 200 the entitlement already had a claim of ' +
       'this key (or an earlier item of the same request made it): that claim; 400 the item is invalid; 409 the ' +
-      'entitlement has a claim of another key (CLAIM.CLAIMED_BY_ANOTHER_CLIENT); 429 its wallet is over ' +
+      'entitlement has a claim of another key (CLAIM.CLAIMED_BY_ANOTHER_CLIENT); 422 its amount is above LIMIT_PER_CLAIM ' +
+      '(CLAIM.OVER_LIMIT); 429 its wallet is over ' +
       'RL_CLAIMS_PER_HOUR_WALLET',
   })
   status: number;

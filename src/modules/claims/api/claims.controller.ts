@@ -15,8 +15,7 @@ import {
   ApiExtraModels,
   ApiTags,
   ApiUnauthorizedResponse,
-  getSchemaPath,
-} from '@nestjs/swagger';
+  getSchemaPath, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AcceptsSignedRequests, ForbiddenError, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
@@ -100,6 +99,7 @@ export class ClaimsController {
   })
   @ApiOkResponse({ type: ClaimDto, description: 'the claim already existed (same idempoKey) and this key created it' })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'validation failed (a reserved `cycle:` reason included); `errors` names each field' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'the amount is above LIMIT_PER_CLAIM for its token (CLAIM.OVER_LIMIT); nothing was stored' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description:

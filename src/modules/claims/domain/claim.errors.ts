@@ -27,3 +27,10 @@ export class UnknownTokenError extends DomainError {
     super('CLAIM.UNKNOWN_TOKEN', `Unknown token "${token}"; configured: ${known.join(', ')}`, 'token');
   }
 }
+
+/** 422: the amount is above LIMIT_PER_CLAIM for its token (API.md "Treasury controls"); nothing is stored. */
+export class ClaimOverLimitError extends DomainError {
+  constructor(token: string, limit: string) {
+    super('CLAIM.OVER_LIMIT', `The amount is above the limit per claim for ${token} (${limit} ${token}); nothing was stored.`, 'amount');
+  }
+}

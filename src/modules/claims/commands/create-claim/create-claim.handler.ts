@@ -1,3 +1,6 @@
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { overLimit } from '../../domain/claim-limits';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { getAddress } from 'ethers';
@@ -32,6 +35,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     private readonly chain: ChainService,
     private readonly events: EventBus,
     private readonly gate: IdempotencyGate,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
@@ -47,6 +51,10 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     } catch (err) {
       if (err instanceof MoneyError) throw new ValidationError([{ field: 'amount', message: err.message }]);
       throw err;
+    }
+    if (!cmd.options.internal) {
+      const over = overLimit(this.config.limitPerClaim, token.symbol, token.decimals, amountBase);
+      if (over) throw over;
     }
     const wallet = getAddress(cmd.wallet.toLowerCase());
     const idempoKey = deriveIdempoKey(wallet, amountBase, token.symbol, cmd.reason);

@@ -1,3 +1,6 @@
+import { Inject } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../../../config/config';
+import { overLimit } from '../../domain/claim-limits';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
@@ -60,6 +63,7 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
     private readonly chain: ChainService,
     private readonly budget: WalletBudget,
     private readonly events: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: CreateClaimsBatchCommand): Promise<CreateClaimsBatchResult> {
@@ -144,6 +148,8 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
       if (err instanceof MoneyError) return new ValidationError([{ field: 'amount', message: err.message }]);
       throw err;
     }
+    const over = overLimit(this.config.limitPerClaim, token.symbol, token.decimals, amountBase);
+    if (over) return over;
     const wallet = getAddress(value.wallet.toLowerCase());
     return {
       idempoKey: deriveIdempoKey(wallet, amountBase, token.symbol, value.reason),
