@@ -133,7 +133,7 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   } else if (!dev) {
     // every active key: one published key in a pool pays from an account anyone can drain
     const i = keys.findIndex(isWellKnownDevKey);
-    if (i >= 0) throw new ConfigError(pool ? `TREASURY_PRIVATE_KEYS: entry ${i + 1} is a well-known dev key, refused ${where}` : `TREASURY_PRIVATE_KEY: a well-known dev key is refused ${where}`);
+    if (i >= 0) throw new ConfigError(pool ? `TREASURY_PRIVATE_KEYS: entry ${i + 1} is a well-known dev key, refused ${where}` : `${out.treasuryKeysVar}: a well-known dev key is refused ${where}`);
   }
   out.treasuryPrivateKeys = keys;
   out.treasuryPrivateKey = keys[0]!;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rpcHost } from '../platform/chain/rpc-url';
+import { encryptKeystoreJsonSync, Wallet } from 'ethers';
 import { ConfigError, loadConfig, SCOPES, tokensLine } from './config';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
@@ -442,6 +443,39 @@ describe('loadConfig', () => {
       expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1' })).maxInflightPerSigner).toBe(1);
       expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1000' })).maxInflightPerSigner).toBe(1000);
       for (const v of ['0', '1001', 'many', '2.5']) expect(configError({ MAX_INFLIGHT_PER_SIGNER: v }).message).toMatch(/^MAX_INFLIGHT_PER_SIGNER: /);
+    });
+  });
+
+  describe('treasury controls (issue 14): TREASURY_KEYSTORE with TREASURY_KEYSTORE_PASSWORD_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'payrail-keystore-'));
+    const key = `0x${'5a'.repeat(32)}`;
+    const keystore = join(dir, 'keystore.json');
+    const password = join(dir, 'password');
+    const wrong = join(dir, 'wrong');
+    beforeAll(() => {
+      // light scrypt parameters keep the test fast; the format is the one geth and ethers write
+      writeFileSync(keystore, encryptKeystoreJsonSync({ address: new Wallet(key).address, privateKey: key }, 'correct horse', { scrypt: { N: 1 << 10 } }));
+      writeFileSync(password, 'correct horse\n');
+      writeFileSync(wrong, 'battery staple\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('decrypts the active key from the keystore with the password file (one trailing newline ignored)', () => {
+      const c = loadConfig(env({ TREASURY_KEYSTORE: keystore, TREASURY_KEYSTORE_PASSWORD_FILE: password }));
+      expect(c.treasuryPrivateKeys).toEqual([key]);
+      expect(c.treasuryKeysVar).toBe('TREASURY_KEYSTORE');
+    });
+
+    it('a wrong password, a missing file, a missing password file or a raw key beside it: one line naming the key, no secret', () => {
+      const bad = configError({ TREASURY_KEYSTORE: keystore, TREASURY_KEYSTORE_PASSWORD_FILE: wrong }).message;
+      expect(bad).toBe(`TREASURY_KEYSTORE: cannot decrypt ${keystore}: wrong password (TREASURY_KEYSTORE_PASSWORD_FILE) or not an encrypted JSON keystore`);
+      expect(bad).not.toContain('battery');
+      expect(bad).not.toContain('5a5a');
+      expect(configError({ TREASURY_KEYSTORE: join(dir, 'nope.json'), TREASURY_KEYSTORE_PASSWORD_FILE: password }).message).toBe(`TREASURY_KEYSTORE: cannot read ${join(dir, 'nope.json')}`);
+      expect(configError({ TREASURY_KEYSTORE: keystore }).message).toMatch(/^TREASURY_KEYSTORE_PASSWORD_FILE: required with TREASURY_KEYSTORE/);
+      expect(configError({ TREASURY_KEYSTORE: keystore, TREASURY_KEYSTORE_PASSWORD_FILE: join(dir, 'none') }).message).toBe(`TREASURY_KEYSTORE_PASSWORD_FILE: cannot read ${join(dir, 'none')}`);
+      expect(configError({ TREASURY_KEYSTORE: keystore, TREASURY_KEYSTORE_PASSWORD_FILE: password, TREASURY_PRIVATE_KEY: `0x${'11'.repeat(32)}` }).message).toMatch(/^TREASURY_KEYSTORE: set together with TREASURY_PRIVATE_KEY/);
+      expect(configError({ TREASURY_KEYSTORE: password, TREASURY_KEYSTORE_PASSWORD_FILE: password }).message).toMatch(/^TREASURY_KEYSTORE: cannot decrypt/);
     });
   });
 

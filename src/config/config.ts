@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Wallet } from 'ethers';
 
 /**
  * The one place where the environment is read. `loadConfig` validates every key and throws a
@@ -67,7 +68,7 @@ export interface AppConfig {
    */
   treasuryPrivateKeys: string[];
   /** the key that set `treasuryPrivateKeys` (TREASURY_PRIVATE_KEY when neither is set), named in boot's messages */
-  treasuryKeysVar: 'TREASURY_PRIVATE_KEY' | 'TREASURY_PRIVATE_KEYS';
+  treasuryKeysVar: 'TREASURY_PRIVATE_KEY' | 'TREASURY_PRIVATE_KEYS' | 'TREASURY_KEYSTORE';
   /** payouts one lane may have broadcast and unconfirmed before new claims wait for (or batch into) its next one */
   maxInflightPerSigner: number;
   /** keys that take no new payouts but stay loaded to replace, cancel and settle their in-flight ones (rotation) */
@@ -508,15 +509,47 @@ function treasuryKeys(env: Env): { active: string[]; retired: string[]; from: Ap
   if (single !== '' && pool.length > 0) {
     throw new ConfigError('TREASURY_PRIVATE_KEYS: set together with TREASURY_PRIVATE_KEY; set only one (a pool: every key in TREASURY_PRIVATE_KEYS)');
   }
-  const active = pool.length > 0 ? pool : single !== '' ? [privateKey(single, 'TREASURY_PRIVATE_KEY')] : [];
+  const keystore = keystoreKey(env, single !== '' || pool.length > 0);
+  const active = keystore ? [keystore] : pool.length > 0 ? pool : single !== '' ? [privateKey(single, 'TREASURY_PRIVATE_KEY')] : [];
   const retired = privateKeys(env, 'RETIRED_TREASURY_KEYS');
-  const activeName = pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : 'TREASURY_PRIVATE_KEY';
+  const activeName = keystore ? 'TREASURY_KEYSTORE' : pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : 'TREASURY_PRIVATE_KEY';
   retired.forEach((k, i) => {
     if (active.includes(k)) {
       throw new ConfigError(`RETIRED_TREASURY_KEYS: entry ${i + 1} is also an active key (${activeName}); a key is either active or retired, remove it from one list`);
     }
   });
   return { active, retired, from: activeName };
+}
+
+/**
+ * TREASURY_KEYSTORE (API.md "Treasury controls"): the active key from an encrypted JSON keystore (Web3 Secret
+ * Storage, as geth, clef and ethers write it), its password read from TREASURY_KEYSTORE_PASSWORD_FILE (one
+ * trailing newline ignored), so no key is in the environment. Null when unset. Every failure is one line that
+ * names the key and never shows the password or the key.
+ */
+function keystoreKey(env: Env, rawKeySet: boolean): string | null {
+  const path = (env.TREASURY_KEYSTORE ?? '').trim();
+  if (path === '') return null;
+  if (rawKeySet) throw new ConfigError('TREASURY_KEYSTORE: set together with TREASURY_PRIVATE_KEY(S); set only one source of the active key');
+  const passwordFile = (env.TREASURY_KEYSTORE_PASSWORD_FILE ?? '').trim();
+  if (passwordFile === '') throw new ConfigError('TREASURY_KEYSTORE_PASSWORD_FILE: required with TREASURY_KEYSTORE (a file holding the keystore password)');
+  let json: string;
+  let password: string;
+  try {
+    json = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`TREASURY_KEYSTORE: cannot read ${path}`);
+  }
+  try {
+    password = readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new ConfigError(`TREASURY_KEYSTORE_PASSWORD_FILE: cannot read ${passwordFile}`);
+  }
+  try {
+    return Wallet.fromEncryptedJsonSync(json, password).privateKey.toLowerCase();
+  } catch {
+    throw new ConfigError(`TREASURY_KEYSTORE: cannot decrypt ${path}: wrong password (TREASURY_KEYSTORE_PASSWORD_FILE) or not an encrypted JSON keystore`);
+  }
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
