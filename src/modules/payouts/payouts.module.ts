@@ -38,6 +38,9 @@ import { ReplaceWatch } from './watch/replace.watch';
 import { FundingWatch } from './watch/funding.watch';
 import { ListSignersHandler } from './queries/list-signers/list-signers.handler';
 import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-treasury-status.handler';
+import { PausesRepository } from './persistence/pauses.repository';
+import { PausePayoutsHandler, ResumePayoutsHandler } from './commands/pause-payouts/pause-payouts.handler';
+import { PayoutPauseMetrics } from './pause-metrics';
 
 @Module({})
 export class PayoutsModule {
@@ -55,6 +58,10 @@ export class PayoutsModule {
       controllers: [PayoutsController, AdminController],
       providers: [
         PayoutsRepository,
+        PausesRepository,
+        PausePayoutsHandler,
+        ResumePayoutsHandler,
+        PayoutPauseMetrics,
         Broadcaster,
         Replacer,
         PayoutSigner,
@@ -84,7 +91,7 @@ export class PayoutsModule {
         GetPayoutHandler,
         ...processors,
       ],
-      exports: [BullModule],
+      exports: [BullModule, PausesRepository],
     };
   }
 }

@@ -34,6 +34,11 @@ const providers = [
     name: METRIC.claimsDeadLettered,
     help: "Pending claims of this chain parked in the dead-letter queue (the sweeper leaves them to an operator)",
   }),
+  makeGaugeProvider({
+    name: METRIC.payoutsPaused,
+    help: 'Pauses in force (1 each): payouts of `token` (`*` = every token) are not signed, for `reason` (manual, imbalance, drift, floor)',
+    labelNames: ['token', 'reason'],
+  }),
   makeGaugeProvider({ name: METRIC.queueDepth, help: 'Jobs not finished (waiting, delayed, active) per queue', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs per queue and state', labelNames: ['queue', 'state'] }),
   makeHistogramProvider({

@@ -23,6 +23,7 @@ export const METRIC = {
   nonceGap: 'payrail_nonce_gap',
   reconcileLastSuccess: 'payrail_reconcile_last_success_timestamp_seconds',
   claimsDeadLettered: 'payrail_claims_dead_lettered',
+  payoutsPaused: 'payrail_payouts_paused',
 } as const;
 
 /** The names API.md promises on /metrics (checked by the contract test). */

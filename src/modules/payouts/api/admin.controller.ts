@@ -14,7 +14,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
 import { AdminOnly } from '../../../platform/auth/auth.guard';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { ClaimNotFoundError } from '../../claims/domain/claim.errors';
@@ -24,6 +24,7 @@ import { RetryDeadLetterCommand } from '../commands/retry-dead-letter/retry-dead
 import { SignerNotFoundError } from '../domain/admin.errors';
 import { ListDeadLettersQuery } from '../queries/list-dead-letters/list-dead-letters.query';
 import { ListSignersQuery } from '../queries/list-signers/list-signers.query';
+import { PausePayoutsCommand, ResumePayoutsCommand } from '../commands/pause-payouts/pause-payouts.command';
 
 class DeadLetterDto {
   @ApiProperty({ description: 'the claim id' }) jobId: string;
@@ -69,6 +70,25 @@ class SignerDto {
   balances?: Record<string, string>;
 }
 
+class PauseBodyDto {
+  @ApiPropertyOptional({ example: 'USDC', description: 'a configured token symbol; omitted: every token' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9]{1,16}$/, { message: 'must be a token symbol such as USDC' })
+  token?: string;
+}
+
+class PauseDto {
+  @ApiProperty({ example: 'USDC', description: 'a token symbol, or * for every token' }) token: string;
+  @ApiProperty({ enum: ['manual', 'imbalance', 'drift', 'floor'] }) reason: string;
+  @ApiProperty({ format: 'date-time' }) since: string;
+  @ApiProperty({ example: 'admin' }) actor: string;
+}
+
+class PausesDto {
+  @ApiProperty({ type: [PauseDto], description: 'every pause in force after the call' }) paused: PauseDto[];
+}
+
 @ApiTags('admin')
 @ApiBearerAuth()
 @AdminOnly()
@@ -110,6 +130,28 @@ export class AdminController {
   @ApiConflictResponse({ type: ProblemDto })
   requeue(@Param('id') id: string) {
     return this.commands.execute(new RequeueClaimCommand(uuidOr404(id, (shown) => new ClaimNotFoundError(shown))));
+  }
+
+  @Post('payouts/pause')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pause payouts of a token (or of every token): nothing of it is signed until resumed; claims keep arriving and wait',
+    description: 'Takes effect for every process at commit: a lane checks under its signer lock before it signs. Pausing again keeps the first pause.',
+  })
+  @ApiOkResponse({ type: PausesDto })
+  pause(@Body() body: PauseBodyDto) {
+    return this.commands.execute(new PausePayoutsCommand(body?.token, 'admin'));
+  }
+
+  @Post('payouts/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Lift the pauses of a token (or every pause), the breaker\'s included: an admin act once the cause is gone',
+    description: 'Waiting claims go out within seconds, each once.',
+  })
+  @ApiOkResponse({ type: PausesDto })
+  resume(@Body() body: PauseBodyDto) {
+    return this.commands.execute(new ResumePayoutsCommand(body?.token, 'admin'));
   }
 
   @Get('signers')

@@ -14,6 +14,8 @@ import { PAY_CLAIM_QUEUE, PayClaimJobData } from './pay-claim.job';
 export const FUNDS_RETRY_MS = 5000;
 /** How long a claim waits while every lane is full (MAX_INFLIGHT_PER_SIGNER): about a block's settling. */
 export const LANES_BUSY_RETRY_MS = 300;
+/** How long a claim of a paused token sleeps before it looks again (no attempt spent). */
+export const PAUSED_RETRY_MS = 2000;
 
 /**
  * Thin adapter: parse the job, dispatch the command. Runs CLAIM_QUEUE_CONCURRENCY jobs at once. A claim
@@ -44,7 +46,7 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
     const outcome = await runJob(PAY_CLAIM_QUEUE, job, () =>
       this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`))),
     );
-    const delay = outcome === 'waiting-for-funds' ? FUNDS_RETRY_MS : outcome === 'lanes-busy' ? LANES_BUSY_RETRY_MS : outcome === 'batch-window' ? this.config.batchWindowMs : 0;
+    const delay = outcome === 'waiting-for-funds' ? FUNDS_RETRY_MS : outcome === 'lanes-busy' ? LANES_BUSY_RETRY_MS : outcome === 'batch-window' ? this.config.batchWindowMs : outcome === 'paused' ? PAUSED_RETRY_MS : 0;
     if (delay > 0 && token) {
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();

@@ -17,7 +17,9 @@ export type PayClaimOutcome =
   /** every lane has MAX_INFLIGHT_PER_SIGNER payouts unconfirmed: retried shortly, nothing leased, no attempt spent */
   | 'lanes-busy'
   /** BATCH_WINDOW_MS > 0 and the claim is younger than it: retried when the window closes, no attempt spent */
-  | 'batch-window';
+  | 'batch-window'
+  /** payouts of its token are paused (admin or breaker): nothing signed, retried later, no attempt spent */
+  | 'paused';
 
 export class PayClaimCommand extends Command<PayClaimOutcome> {
   constructor(

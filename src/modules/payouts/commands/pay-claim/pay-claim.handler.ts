@@ -17,11 +17,19 @@ import { FundsGuard, FundsView } from '../../funds-guard.service';
 import { PayoutSubmittedEvent } from '../../events/payout-submitted.event';
 import { PayoutEntity } from '../../persistence/payout.entity';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
+import { Pause, PausesRepository } from '../../persistence/pauses.repository';
 import { PayoutSigner } from '../../lanes/payout-signer';
 import { batchGasLimit, maxBatchLines, APPROVE_GAS, NATIVE_TRANSFER_GAS, TOKEN_TRANSFER_GAS } from '../../lanes/gas';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
 
 class InsufficientFundsError extends Error {}
+
+/** Payouts of the token are paused: the round signs nothing. */
+class PausedError extends Error {
+  constructor(token: string, pause: Pause) {
+    super(`payouts of ${pause.token === '*' ? 'every token' : token} paused (${pause.reason}) since ${pause.since}; the claim waits`);
+  }
+}
 
 /** A drain round found nothing it could pay (no claim waiting, or the lane cannot cover the oldest). */
 class NothingToDrainError extends Error {}
@@ -92,6 +100,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly funds: FundsGuard,
     private readonly signer: PayoutSigner,
     private readonly events: EventBus,
+    private readonly pauses: PausesRepository,
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
@@ -102,6 +111,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     if (this.config.batchWindowMs > 0 && claim.status === 'pending' && Date.now() - new Date(claim.createdAt).getTime() < this.config.batchWindowMs) {
       return 'batch-window';
     }
+    if (await this.pauses.pausedFor(claim.token)) return 'paused'; // nothing leased; checked again under the lock
     const lanes = await this.lanesWithRoom();
     if (lanes.length === 0) return 'lanes-busy'; // nothing leased
     const leased = await this.txHost.withTransaction(() => this.claims.lease(cmd.claimId, cmd.worker, this.config.leaseSeconds));
@@ -125,6 +135,10 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     try {
       round = await this.txHost.withTransaction(() => this.signAndStore(leased, leased.token, lane, fees, cmd.worker));
     } catch (err) {
+      if (err instanceof PausedError) {
+        await this.giveBack(leased.id, cmd.worker, err.message);
+        return 'paused';
+      }
       if (err instanceof InsufficientFundsError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
         await this.payouts.setAlert(lane.signer, leased.token, err.message);
@@ -237,6 +251,9 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     const native = tokenConfig.address === null;
     const nonce = await this.nonces.allocate(signer, this.chain.chainId);
     crashIf(this.config.crashAt, 'after-nonce');
+    // under the lane's lock: a pause committed before this point means nothing is signed (rolls back the nonce)
+    const pause = await this.pauses.pausedFor(token);
+    if (pause) throw leased ? new PausedError(token, pause) : new NothingToDrainError();
     const available = await this.funds.available(signer, token, lane.view);
     const maxFee = fees.maxFeePerGas;
     const cap = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null ? Math.min(this.config.batchMax, maxBatchLines(native)) : 1;

@@ -1,6 +1,7 @@
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ChainService } from '../../../../platform/chain/chain.service';
 import { PayoutsRepository } from '../../persistence/payouts.repository';
+import { PausesRepository } from '../../persistence/pauses.repository';
 import { GetTreasuryStatusQuery, TreasuryStatus } from './get-treasury-status.query';
 
 @QueryHandler(GetTreasuryStatusQuery)
@@ -8,6 +9,7 @@ export class GetTreasuryStatusHandler implements IQueryHandler<GetTreasuryStatus
   constructor(
     private readonly payouts: PayoutsRepository,
     private readonly chain: ChainService,
+    private readonly pauses: PausesRepository,
   ) {}
 
   async execute(): Promise<TreasuryStatus> {
@@ -17,6 +19,7 @@ export class GetTreasuryStatusHandler implements IQueryHandler<GetTreasuryStatus
     return {
       signer: lanes[0]!,
       alerts: alerts.map((a) => ({ token: a.token, reason: a.reason, since: new Date(a.since).toISOString(), ...(lanes.length > 1 ? { signer: a.signer } : {}) })),
+      paused: (await this.pauses.list()).map((p) => ({ token: p.token, reason: p.reason, since: p.since })),
     };
   }
 }
