@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encryptKeystoreJsonSync } from 'ethers';
 import { bootApp, http, newWorld, TestApp, waitFor, World } from '../helpers/app';
 import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
+import { runMain } from '../helpers/process';
 
 /**
  * Issue 14, keys off the host (API.md "Treasury controls": TREASURY_KEYSTORE + TREASURY_KEYSTORE_PASSWORD_FILE):
@@ -13,25 +13,6 @@ import { balanceOf, chainProvider, freshWallet } from '../helpers/chain';
  * and pays a claim on chain. With a wrong password, boot stops with ONE line naming TREASURY_KEYSTORE, exit 1,
  * and neither the password nor the key appears anywhere in its output.
  */
-const root = join(__dirname, '..', '..');
-
-function runMain(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-      cwd: root,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
-}
-
 describe('a treasury key from an encrypted keystore', () => {
   let world: World;
   let app: TestApp | undefined;
@@ -75,10 +56,11 @@ describe('a treasury key from an encrypted keystore', () => {
     const env = { ...world.env, ...keystoreEnv, TREASURY_KEYSTORE_PASSWORD_FILE: join(dir, 'wrong'), PORT: '0' };
     const r = await runMain(env);
     expect(r.code).toBe(1);
-    const lines = r.out.trim().split('\n');
+    const out = r.stdout + r.stderr;
+    const lines = out.trim().split('\n');
     expect(lines).toEqual([expect.stringMatching(/^payrail: TREASURY_KEYSTORE: cannot decrypt .*: wrong password \(TREASURY_KEYSTORE_PASSWORD_FILE\) or not an encrypted JSON keystore$/)]);
-    expect(r.out).not.toContain('tr0ub4dor');
-    expect(r.out).not.toContain('correct horse');
-    expect(r.out.toLowerCase()).not.toContain(world.treasuryKey.slice(2).toLowerCase());
+    expect(out).not.toContain('tr0ub4dor');
+    expect(out).not.toContain('correct horse');
+    expect(out.toLowerCase()).not.toContain(world.treasuryKey.slice(2).toLowerCase());
   });
 });

@@ -1,31 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_ADMIN_TOKEN, DEV_API_KEY, finaliseForChain } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { devAccount } from '../../src/platform/chain/dev-accounts';
-
-const root = join(__dirname, '..', '..');
-
-/** Runs the real entry point (ts-node, transpile only) and collects its exit code and output. */
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-      cwd: root,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runMain } from '../helpers/process';
 
 const base = {
   CHAIN_RPC_URL: process.env.PAYRAIL_E2E_RPC ?? 'http://127.0.0.1:8545',

@@ -57,3 +57,25 @@ export async function spawnApp(world: World, env: Record<string, string> = {}, w
   }
   return app;
 }
+
+/**
+ * Runs the real entry point once (ts-node, transpile only) with exactly `env` (plus PATH, HOME and LOG_LEVEL
+ * error), for boots that must fail: its exit code and output. Killed after 60 s.
+ */
+export function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, '..', '..', 'src', 'main.ts')], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'error', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
