@@ -494,6 +494,12 @@ describe('loadConfig', () => {
       expect(configError({ LIMIT_PER_CLAIM: 'USDC:1,usdc:2' }).message).toBe('LIMIT_PER_CLAIM: USDC is named twice');
       expect(configError({ LIMIT_PER_CLAIM: 'USDC:-1' }).message).toMatch(/^LIMIT_PER_CLAIM: /);
     });
+
+    it('DRIFT_TOLERANCE takes the same list, zero allowed (any outflow pauses); unset = no drift breaker', () => {
+      expect(loadConfig(env()).driftTolerance).toEqual({});
+      expect(loadConfig(env({ DRIFT_TOLERANCE: 'USDC:0,ETH:0.01' })).driftTolerance).toEqual({ USDC: '0', ETH: '10000000000000000' });
+      expect(configError({ DRIFT_TOLERANCE: 'BTC:1' }).message).toMatch(/^DRIFT_TOLERANCE: BTC is not a configured token/);
+    });
   });
 
   it('rpcHost keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {

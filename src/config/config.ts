@@ -130,6 +130,8 @@ export interface AppConfig {
   batchPayoutAddress: string | null;
   /** LIMIT_PER_CLAIM: the most one claim may pay, per token symbol, in base units (decimal string); absent = no limit */
   limitPerClaim: Record<string, string>;
+  /** DRIFT_TOLERANCE: per token, base units that may leave a lane behind Payrail's back before payouts of it pause; absent = no drift breaker */
+  driftTolerance: Record<string, string>;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -265,7 +267,7 @@ function parseTokens(env: Env, devchain: DevchainFile | null): Record<string, To
  * symbol must be a configured token (ETH always is), each amount a positive decimal with no more decimals than
  * the token has; a symbol named twice is refused. Unset or empty: no entry.
  */
-function perTokenAmounts(env: Env, key: string, tokens: Record<string, TokenConfig>): Record<string, string> {
+function perTokenAmounts(env: Env, key: string, tokens: Record<string, TokenConfig>, zeroAllowed = false): Record<string, string> {
   const out: Record<string, string> = {};
   const raw = (env[key] ?? '').trim();
   if (raw === '') return out;
@@ -279,7 +281,7 @@ function perTokenAmounts(env: Env, key: string, tokens: Record<string, TokenConf
     if (frac.length > token.decimals) throw new ConfigError(`${key}: ${symbol} has ${token.decimals} decimals, ${shown(entry)} has more`);
     if (symbol in out) throw new ConfigError(`${key}: ${symbol} is named twice`);
     const base = BigInt(m[2]! + frac.padEnd(token.decimals, '0'));
-    if (base === 0n) throw new ConfigError(`${key}: the ${symbol} limit must be greater than zero`);
+    if (base === 0n && !zeroAllowed) throw new ConfigError(`${key}: the ${symbol} limit must be greater than zero`);
     out[symbol] = base.toString();
   }
   return out;
@@ -640,6 +642,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchMax: int(env, 'BATCH_MAX', 200, 1, 1000),
     batchPayoutAddress: batchPayoutAddress(env, devFile),
     limitPerClaim: perTokenAmounts(env, 'LIMIT_PER_CLAIM', parseTokens(env, devFile)),
+    driftTolerance: perTokenAmounts(env, 'DRIFT_TOLERANCE', parseTokens(env, devFile), true),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

@@ -6,6 +6,7 @@ import { ChainService } from '../../platform/chain/chain.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { fundingBlock, fundingEntry } from './domain/funding';
 import { TICK_RPC_DELAYS_MS, withRpcRetry } from '../../platform/chain/rpc-retry';
+import { PausesRepository } from './persistence/pauses.repository';
 import { FundingRepository } from './persistence/funding.repository';
 
 /** Lower blocks tried in one sync when a payout mined at B is not settled yet (the watcher is one tick behind). */
@@ -43,6 +44,7 @@ export class FundingSync {
     private readonly ledger: LedgerService,
     private readonly repo: FundingRepository,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly pauses: PausesRepository,
   ) {}
 
   /**
@@ -72,7 +74,9 @@ export class FundingSync {
         this.read(`nonce of ${signer}`, () => this.chain.provider.getTransactionCount(signer, block)),
         ...tokens.map((t) => this.read(`${t} balance of ${signer}`, () => this.chain.balanceOf(t, signer, block))),
       ]);
+      const breaker: string[] = [];
       const outcome = await this.txHost.withTransaction(async () => {
+        breaker.length = 0; // a retried transaction starts over
         await this.txHost.tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payrail:treasury:${signer}`]);
         const last = await this.repo.lastSynced(this.chain.chainId, signer);
         const due = tokens.map((token, i) => ({ token, onChain: balances[i]! })).filter((t) => (last.get(t.token) ?? -1) < block);
@@ -86,10 +90,18 @@ export class FundingSync {
             continue; // that id exists (an earlier version's journal at the same block): a later block books it
           }
           if (entry) posted.push({ signer, token, kind: entry.kind, delta: entry.delta, block });
+          // the drift breaker (DRIFT_TOLERANCE): money left the lane by other means than Payrail's payouts; in the
+          // same transaction as its booking, so the withdrawal is never booked without the pause
+          const tolerance = this.config.driftTolerance[token];
+          if (entry?.kind === 'funding.withdrawal' && tolerance !== undefined && -entry.delta > BigInt(tolerance)) {
+            await this.pauses.pause(token, 'drift', 'breaker');
+            breaker.push(`${token}: ${-entry.delta} base units left ${signer} behind Payrail's back (block ${block}, DRIFT_TOLERANCE ${tolerance})`);
+          }
           await this.repo.markSynced(this.chain.chainId, signer, token, block, nonce);
         }
         return { done: true, posted };
       });
+      for (const b of breaker) this.logger.error(`payouts of ${b.split(':')[0]} paused (drift): ${b}; resume with POST /v1/admin/payouts/resume once explained`);
       for (const p of outcome.posted) {
         this.logger.log(`treasury ${p.signer}: ${p.kind} of ${p.delta < 0n ? -p.delta : p.delta} base units of ${p.token} booked (block ${p.block})`);
       }
