@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Wallet } from 'ethers';
+import { SigningKey, Wallet } from 'ethers';
 
 /**
  * The one place where the environment is read. `loadConfig` validates every key and throws a
@@ -465,9 +465,6 @@ function webhookSecrets(env: Env): { provider: string; secret: string }[] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** secp256k1's group order: a private key is an integer in [1, n). */
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
 /**
  * A comma list of private keys (TREASURY_PRIVATE_KEYS, RETIRED_TREASURY_KEYS): each 32 bytes of hex and a
  * valid secp256k1 key, no key twice. Returned 0x-prefixed and lower-cased, so equal keys compare equal.
@@ -493,8 +490,11 @@ function privateKeys(env: Env, key: string): string[] {
 function privateKey(raw: string, what: string): string {
   if (!/^(0x)?[0-9a-fA-F]{64}$/.test(raw)) throw new ConfigError(`${what}: expected 32 bytes of hex`);
   const hex = `0x${raw.replace(/^0x/, '').toLowerCase()}`;
-  const n = BigInt(hex);
-  if (n === 0n || n >= SECP256K1_N) throw new ConfigError(`${what}: not a valid secp256k1 private key`);
+  try {
+    SigningKey.computePublicKey(hex); // ethers refuses a key outside [1, n) of secp256k1
+  } catch {
+    throw new ConfigError(`${what}: not a valid secp256k1 private key`);
+  }
   return hex;
 }
 
