@@ -1,19 +1,14 @@
-import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
-import { overLimit } from '../../domain/claim-limits';
+import { entitlementOf } from '../../domain/entitlement';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { getAddress } from 'ethers';
 import { ChainService } from '../../../../platform/chain/chain.service';
 import { IdempotencyGate } from '../../../../platform/idempotency/idempotency.gate';
-import { ValidationError } from '../../../../platform/errors/domain-error';
+import { DomainError } from '../../../../platform/errors/domain-error';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Accounts, transfer } from '../../../ledger/domain/accounts';
-import { UnknownTokenError } from '../../domain/claim.errors';
-import { reservedReasonError } from '../../domain/reserved-reason';
 import { toClaimView } from '../../domain/claim.view';
-import { deriveIdempoKey } from '../../domain/idempo-key';
-import { MoneyError, parseAmount } from '../../domain/money';
 import { ClaimCreatedEvent } from '../../events/claim-created.event';
 import { ClaimsRepository } from '../../persistence/claims.repository';
 import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
@@ -39,25 +34,10 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
-    if (!cmd.options.internal) {
-      const reserved = reservedReasonError(cmd.reason);
-      if (reserved) throw new ValidationError([reserved]);
-    }
-    const token = this.chain.token(cmd.token);
-    if (!token) throw new UnknownTokenError(cmd.token, this.chain.tokenSymbols());
-    let amountBase: bigint;
-    try {
-      amountBase = parseAmount(cmd.amount, token.decimals);
-    } catch (err) {
-      if (err instanceof MoneyError) throw new ValidationError([{ field: 'amount', message: err.message }]);
-      throw err;
-    }
-    if (!cmd.options.internal) {
-      const over = overLimit(this.config.limitPerClaim, token.symbol, token.decimals, amountBase);
-      if (over) throw over;
-    }
-    const wallet = getAddress(cmd.wallet.toLowerCase());
-    const idempoKey = deriveIdempoKey(wallet, amountBase, token.symbol, cmd.reason);
+    const e = entitlementOf(cmd, this.chain, this.config.limitPerClaim, { internal: cmd.options.internal });
+    if (e instanceof DomainError) throw e;
+    const { wallet, amountBase, idempoKey } = e;
+    const token = { symbol: e.token, decimals: e.decimals };
 
     // Inside a caller's transaction (e.g. a cycle completing), the caller publishes after ITS commit.
     const joined = this.txHost.isTransactionActive();

@@ -1,10 +1,8 @@
-import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../../config/config';
-import { overLimit } from '../../domain/claim-limits';
-import { Logger } from '@nestjs/common';
+import { entitlementOf } from '../../domain/entitlement';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { TransactionHost } from '@nestjs-cls/transactional';
-import { getAddress } from 'ethers';
 import { ChainService } from '../../../../platform/chain/chain.service';
 import { DomainError, ValidationError } from '../../../../platform/errors/domain-error';
 import { Problem } from '../../../../platform/errors/problem';
@@ -14,11 +12,8 @@ import { WalletBudget } from '../../../../platform/rate-limit/wallet-budget';
 import { Accounts, transfer } from '../../../ledger/domain/accounts';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { CreateClaimDto } from '../../api/claim.dto';
-import { EntitlementClaimedByAnotherClientError, UnknownTokenError } from '../../domain/claim.errors';
+import { EntitlementClaimedByAnotherClientError } from '../../domain/claim.errors';
 import { toClaimView } from '../../domain/claim.view';
-import { deriveIdempoKey } from '../../domain/idempo-key';
-import { MoneyError, parseAmount } from '../../domain/money';
-import { reservedReasonError } from '../../domain/reserved-reason';
 import { ClaimsCreatedEvent } from '../../events/claim-created.event';
 import { ClaimEntity } from '../../persistence/claim.entity';
 import { ClaimsRepository, NewClaim } from '../../persistence/claims.repository';
@@ -137,27 +132,15 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
   private check(raw: unknown, client: string): NewClaim | DomainError {
     const { value, errors } = validateAs(CreateClaimDto, raw);
     if (errors.length) return new ValidationError(errors);
-    const reserved = reservedReasonError(value.reason);
-    if (reserved) return new ValidationError([reserved]);
-    const token = this.chain.token(value.token.toUpperCase());
-    if (!token) return new UnknownTokenError(value.token.toUpperCase(), this.chain.tokenSymbols());
-    let amountBase: bigint;
-    try {
-      amountBase = parseAmount(value.amount, token.decimals);
-    } catch (err) {
-      if (err instanceof MoneyError) return new ValidationError([{ field: 'amount', message: err.message }]);
-      throw err;
-    }
-    const over = overLimit(this.config.limitPerClaim, token.symbol, token.decimals, amountBase);
-    if (over) return over;
-    const wallet = getAddress(value.wallet.toLowerCase());
+    const e = entitlementOf(value, this.chain, this.config.limitPerClaim);
+    if (e instanceof DomainError) return e;
     return {
-      idempoKey: deriveIdempoKey(wallet, amountBase, token.symbol, value.reason),
-      wallet,
-      token: token.symbol,
-      amountBase,
-      decimals: token.decimals,
-      reason: value.reason,
+      idempoKey: e.idempoKey,
+      wallet: e.wallet,
+      token: e.token,
+      amountBase: e.amountBase,
+      decimals: e.decimals,
+      reason: e.reason,
       client,
       chainId: this.chain.chainId, // only this chain's processes lease and sweep it
     };
