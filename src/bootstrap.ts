@@ -147,11 +147,11 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   } else if (!dev && out.apiKeys.some((k) => k.secret === DEV_API_KEY)) {
     throw new ConfigError(`API_KEYS: the published dev key is refused ${where}`);
   }
-  if (!out.adminToken) {
-    if (!dev) throw new ConfigError(`ADMIN_TOKEN: required ${where}`);
+  if (!out.adminToken && out.adminTokens.length === 0) {
+    if (!dev) throw new ConfigError(`ADMIN_TOKEN: required ${where} (or named admins in ADMIN_TOKENS)`);
     out.adminToken = DEV_ADMIN_TOKEN;
     log(`ADMIN_TOKEN unset: the dev token "${DEV_ADMIN_TOKEN}" works (dev chains only)`);
-  } else if (!dev && out.adminToken === DEV_ADMIN_TOKEN) {
+  } else if (!dev && [out.adminToken, ...out.adminTokens.map((a) => a.secret)].includes(DEV_ADMIN_TOKEN)) {
     throw new ConfigError(`ADMIN_TOKEN: the published dev token is refused ${where}`);
   }
   if (out.webhookAllowPrivateTargets === null) {

@@ -88,7 +88,10 @@ export interface AppConfig {
   /** test-only crash point (refused when NODE_ENV=production) */
   crashAt: CrashPoint | null;
   apiKeys: ApiKeyConfig[];
+  /** ADMIN_TOKEN: the single admin token, admin `admin` (null = unset; see `adminTokens`) */
   adminToken: string | null;
+  /** ADMIN_TOKENS: named admins (`name:secret,...`); the name is the actor of what the admin does */
+  adminTokens: { name: string; secret: string }[];
   webhookSecrets: { provider: string; secret: string }[];
   /** outbound webhook attempt delays in ms: [0] before the first attempt, [k] before attempt k+1 (jittered ±10%) */
   webhookRetryScheduleMs: number[];
@@ -132,6 +135,12 @@ export interface AppConfig {
   limitPerClaim: Record<string, string>;
   /** DRIFT_TOLERANCE: per token, base units that may leave a lane behind Payrail's back before payouts of it pause; absent = no drift breaker */
   driftTolerance: Record<string, string>;
+  /** LIMIT_PER_WALLET_DAY: per token, base units one wallet may be paid in any rolling 24 h; absent = no limit */
+  limitPerWalletDay: Record<string, string>;
+  /** LIMIT_PER_DAY: per token, base units this deployment may pay in any rolling 24 h; absent = no limit */
+  limitPerDay: Record<string, string>;
+  /** APPROVAL_ABOVE: per token, claims above this many base units are `held` until an admin approves them */
+  approvalAbove: Record<string, string>;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -419,6 +428,34 @@ export const MIN_ADMIN_TOKEN_LENGTH = 32;
 /** A webhook secret's HMAC key (decoded bytes of a `whsec_` secret, else the string's UTF-8 bytes) is at least this long. */
 export const MIN_WEBHOOK_SECRET_BYTES = 24;
 
+/** An admin's name (ADMIN_TOKENS): the actor in audit trails, so a plain word. */
+const ADMIN_NAME_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * ADMIN_TOKENS (API.md "Treasury controls"): `name:secret,...`, each secret as long as ADMIN_TOKEN's must be;
+ * names unique, never an API key's name (a claim an admin creates is owned by its name), and `admin` only when
+ * ADMIN_TOKEN is unset (ADMIN_TOKEN is admin `admin`). Messages name the admin, never the secret.
+ */
+function adminTokens(env: Env, single: string | null, apiKeyNames: string[]): { name: string; secret: string }[] {
+  const out = pairs(env, 'ADMIN_TOKENS').map((p) => ({ name: p.left, secret: p.right }));
+  const seen = new Set<string>();
+  for (const a of out) {
+    if (!ADMIN_NAME_RE.test(a.name)) throw new ConfigError(`ADMIN_TOKENS: ${shown(a.name)} is not a name (letters, digits, _ . - up to 64)`);
+    if (a.secret.length < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new ConfigError(`ADMIN_TOKENS: the token of "${a.name}" must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters; generate one with: openssl rand -hex 24`);
+    }
+    if (seen.has(a.name.toLowerCase())) throw new ConfigError(`ADMIN_TOKENS: the name "${a.name}" is given twice`);
+    seen.add(a.name.toLowerCase());
+    if (a.name.toLowerCase() === 'admin' && single !== null) throw new ConfigError('ADMIN_TOKENS: "admin" is the name of ADMIN_TOKEN; name this admin otherwise or unset ADMIN_TOKEN');
+    if (apiKeyNames.some((n) => n.toLowerCase() === a.name.toLowerCase())) {
+      throw new ConfigError(`ADMIN_TOKENS: "${a.name}" is also an API key's name; an admin and a key must not share a name (both own what they create)`);
+    }
+  }
+  const secrets = out.map((a) => a.secret).concat(single ?? []);
+  if (new Set(secrets).size !== secrets.length) throw new ConfigError('ADMIN_TOKENS: two admins share one token (each admin needs its own, or the audit trail cannot tell them apart)');
+  return out;
+}
+
 function adminToken(env: Env): string | null {
   const raw = env.ADMIN_TOKEN || null;
   if (raw !== null && raw.length < MIN_ADMIN_TOKEN_LENGTH) {
@@ -621,6 +658,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     crashAt: crashPoint(env),
     apiKeys,
     adminToken: adminToken(env),
+    adminTokens: adminTokens(env, adminToken(env), apiKeys.map((k) => k.name)),
     webhookSecrets: webhookSecrets(env),
     webhookRetryScheduleMs: retrySchedule(env),
     webhookDeliveryTimeoutMs: int(env, 'WEBHOOK_DELIVERY_TIMEOUT_MS', 10_000, 100, 60_000),
@@ -643,6 +681,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchPayoutAddress: batchPayoutAddress(env, devFile),
     limitPerClaim: perTokenAmounts(env, 'LIMIT_PER_CLAIM', parseTokens(env, devFile)),
     driftTolerance: perTokenAmounts(env, 'DRIFT_TOLERANCE', parseTokens(env, devFile), true),
+    limitPerWalletDay: perTokenAmounts(env, 'LIMIT_PER_WALLET_DAY', parseTokens(env, devFile)),
+    limitPerDay: perTokenAmounts(env, 'LIMIT_PER_DAY', parseTokens(env, devFile)),
+    approvalAbove: perTokenAmounts(env, 'APPROVAL_ABOVE', parseTokens(env, devFile), true),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

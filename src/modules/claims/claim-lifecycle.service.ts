@@ -52,7 +52,7 @@ export class ClaimLifecycle {
       [claimId],
       'pending',
       { lease_owner: null, lease_until: null, last_error: error },
-      { leaseOwner: owner },
+      { from: ['processing'], leaseOwner: owner },
     );
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor: owner, detail: { error } })));
   }
@@ -149,7 +149,7 @@ export class ClaimLifecycle {
       claimIds,
       to,
       { last_error: error, processed_at: 'now()', lease_owner: null, lease_until: null },
-      to === 'cancelled' ? { from: ['pending'] } : {},
+      to === 'cancelled' ? { from: ['pending', 'held'] } : {},
     );
     for (const m of moved) {
       const c = (await this.repo.findById(m.id))!;
@@ -206,6 +206,41 @@ export class ClaimLifecycle {
       })),
     );
     return [...movedIds];
+  }
+
+  /**
+   * pending or processing (leased, nothing signed) -> held, with `reason` as lastError (API.md "Treasury
+   * controls": a wallet denied after intake). The lease is cleared, so a worker holding it can neither sign
+   * (its markSubmitted finds the claim gone and rolls back) nor give it back to pending. Returns the claims moved.
+   */
+  async hold(claimIds: string[], actor: string, rawReason: string, detail: Record<string, unknown> = {}): Promise<string[]> {
+    const reason = redactRpcUrl(rawReason);
+    const moved = await this.repo.transition(claimIds, 'held', { last_error: reason, lease_owner: null, lease_until: null }, { from: ['pending', 'processing'] });
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'held', actor, detail: { reason, ...detail } })));
+    return moved.map((m) => m.id);
+  }
+
+  /** Holds every open claim (pending, or leased and unsigned) to these wallets; see `hold`. */
+  async holdWallets(wallets: string[], actor: string, reason: string): Promise<string[]> {
+    const ids = await this.repo.openToWallets(wallets);
+    return ids.length ? this.hold(ids, actor, reason, { hold: 'denylist' }) : [];
+  }
+
+  /** held -> pending: an admin's approval (`approvedBy` in the trail). True if it moved. */
+  async approve(claimId: string, actor: string): Promise<boolean> {
+    const moved = await this.repo.transition([claimId], 'pending', { last_error: null }, { from: ['held'] });
+    await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to: 'pending', actor, detail: { approvedBy: actor } })));
+    return moved.length > 0;
+  }
+
+  /** Money of `token` this chain signed in the last 24 h, in total and per wallet of `wallets` (see the repository). */
+  signedInWindow(token: string, wallets: string[]): Promise<{ total: bigint; byWallet: Map<string, bigint> }> {
+    return this.repo.signedInWindow(this.chain.chainId, token, wallets);
+  }
+
+  /** The claim's audit trail, oldest first. */
+  events(claimId: string) {
+    return this.repo.events(claimId);
   }
 
   /** An audit event without a status change (e.g. a replacement transaction for a submitted claim). */

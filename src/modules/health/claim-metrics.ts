@@ -7,7 +7,7 @@ import { METRIC } from '../../platform/metrics/metrics';
 import { ClaimStats, ClaimStatsSnapshot } from './claim-stats';
 
 /**
- * `payrail_claims_total{status}` and `payrail_claims_processing_lag_seconds`, read from Postgres at scrape
+ * `payrail_claims_total{status}`, `payrail_claims_processing_lag_seconds` and `payrail_claims_oldest_held_seconds`, read from Postgres at scrape
  * time (one indexed statement per scrape), so they are right whichever process changed the claims.
  */
 @Injectable()
@@ -20,9 +20,10 @@ export class ClaimMetrics implements OnModuleInit, OnApplicationShutdown {
     private readonly stats: ClaimStats,
     @InjectMetric(METRIC.claims) private readonly claims: Gauge<string>,
     @InjectMetric(METRIC.processingLag) private readonly lag: Gauge<string>,
+    @InjectMetric(METRIC.oldestHeld) private readonly held: Gauge<string>,
   ) {}
 
-  /** Both gauges of one scrape share one query. */
+  /** The gauges of one scrape share one query. */
   private snapshot(): Promise<ClaimStatsSnapshot> {
     if (!this.cached || Date.now() - this.cached.at > 500) {
       const snapshot = this.stats.snapshot();
@@ -40,6 +41,7 @@ export class ClaimMetrics implements OnModuleInit, OnApplicationShutdown {
         for (const [status, n] of Object.entries(s.counts)) g.set({ status }, n);
       }),
       collectAtScrape(this.lag, async (g) => g.set((await this.snapshot()).processingLagSec)),
+      collectAtScrape(this.held, async (g) => g.set((await this.snapshot()).oldestHeldSec)),
     );
   }
 

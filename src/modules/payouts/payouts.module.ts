@@ -11,6 +11,7 @@ import { RetryDeadLetterHandler } from './commands/retry-dead-letter/retry-dead-
 import { ListDeadLettersHandler } from './queries/list-dead-letters/list-dead-letters.handler';
 import { Broadcaster } from './broadcaster.service';
 import { DeadLetterMetrics } from './dead-letter-metrics';
+import { DailyLimits } from './lanes/daily-limits';
 import { PayClaimHandler } from './commands/pay-claim/pay-claim.handler';
 import { SettlePayoutsHandler } from './commands/settle-payouts/settle-payouts.handler';
 import { SweepClaimsHandler } from './commands/sweep/sweep-claims.handler';
@@ -72,6 +73,7 @@ export class PayoutsModule {
         ReplaceWatch,
         FundingWatch,
         FundsGuard,
+        DailyLimits,
         FundingSync,
         FundingRepository,
         PaymentQueue,

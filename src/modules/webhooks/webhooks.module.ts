@@ -12,6 +12,7 @@ import { ReceiveWebhookHandler } from './commands/receive-webhook/receive-webhoo
 import { RecordWebhookEventFailureHandler } from './commands/record-webhook-event-failure/record-webhook-event-failure.handler';
 import { RedeliverWebhookHandler } from './commands/redeliver-webhook/redeliver-webhook.handler';
 import { SweepWebhooksHandler } from './commands/sweep-webhooks/sweep-webhooks.handler';
+import { PublishOnClaimsHeldHandler } from './events/publish-on-claims-held.handler';
 import { PublishOnCycleCompletedHandler } from './events/publish-on-cycle-completed.handler';
 import { PublishOnPayoutSettledHandler } from './events/publish-on-payout-settled.handler';
 import { PublishOnPayoutSubmittedHandler } from './events/publish-on-payout-submitted.handler';
@@ -59,6 +60,7 @@ export class WebhooksModule {
         PublishOnPayoutSettledHandler,
         PublishOnPayoutSubmittedHandler,
         PublishOnCycleCompletedHandler,
+        PublishOnClaimsHeldHandler,
         ListWebhookEventsHandler,
         GetWebhookEndpointHandler,
         ListWebhookDeliveriesHandler,

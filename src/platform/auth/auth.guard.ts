@@ -39,7 +39,7 @@ export const RequiresScope = (scope: Scope) =>
 
 export interface Principal {
   kind: 'client' | 'admin' | 'signed';
-  /** API key name, `admin`, or `signed` */
+  /** API key name, the admin's name (`admin` for ADMIN_TOKEN, else its ADMIN_TOKENS name), or `signed` */
   name: string;
   /** client only: the key's scopes */
   scopes?: Scope[];
@@ -74,6 +74,15 @@ export class ScopeMissingError extends DomainError {
  */
 export function ownerFilter(who: Principal): string | null {
   return who.kind === 'admin' ? null : who.name;
+}
+
+/**
+ * The principal as an audit actor: `api:<key name>` for an API key, `admin` for ADMIN_TOKEN, `admin:<name>` for a
+ * named admin (ADMIN_TOKENS), `signed` for a voucher.
+ */
+export function actorOf(who: Principal): string {
+  if (who.kind === 'admin') return who.name === 'admin' ? 'admin' : `admin:${who.name}`;
+  return who.kind === 'signed' ? 'signed' : `api:${who.name}`;
 }
 
 function bearer(req: FastifyRequest): string | null {
@@ -113,8 +122,9 @@ export class AuthGuard implements CanActivate {
       const header = req.headers['x-admin-token'];
       const token = typeof header === 'string' ? header : bearer(req);
       if (!token) throw this.refuse('admin', new UnauthorizedError('An admin token is required (Authorization: Bearer or X-Admin-Token).'));
-      if (this.auth.isAdmin(token)) {
-        req.principal = { kind: 'admin', name: 'admin' };
+      const admin = this.auth.adminFor(token);
+      if (admin !== null) {
+        req.principal = { kind: 'admin', name: admin };
         return true;
       }
       if (this.auth.clientFor(token)) throw this.refuse('admin', new ForbiddenError('This route needs the admin token, not an API key.'));
@@ -131,8 +141,9 @@ export class AuthGuard implements CanActivate {
     const key = this.auth.keyFor(secret);
     if (!key) {
       // the admin token works on client routes too: an admin sees and may cancel every client's resources
-      if (this.auth.isAdmin(secret)) {
-        req.principal = { kind: 'admin', name: 'admin' };
+      const admin = this.auth.adminFor(secret);
+      if (admin !== null) {
+        req.principal = { kind: 'admin', name: admin };
         return true;
       }
       throw this.refuse('client', new UnauthorizedError('The API key is not valid.'));

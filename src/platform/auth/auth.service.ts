@@ -7,17 +7,21 @@ function digest(secret: string): Buffer {
 }
 
 /**
- * API keys and the admin token, held only as SHA-256 digests and compared in constant time
+ * API keys and the admin tokens, held only as SHA-256 digests and compared in constant time
  * (every key is compared, whatever matched, so timing says nothing about which or whether).
  */
 @Injectable()
 export class AuthService {
   private readonly keys: { name: string; hash: Buffer; scopes: Scope[] }[];
-  private readonly adminHash: Buffer | null;
+  /** ADMIN_TOKEN (admin `admin`) and each named admin of ADMIN_TOKENS */
+  private readonly admins: { name: string; hash: Buffer }[];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.keys = config.apiKeys.map((k) => ({ name: k.name, hash: digest(k.secret), scopes: k.scopes ?? [...SCOPES] }));
-    this.adminHash = config.adminToken ? digest(config.adminToken) : null;
+    this.admins = [
+      ...(config.adminToken ? [{ name: 'admin', hash: digest(config.adminToken) }] : []),
+      ...(config.adminTokens ?? []).map((a) => ({ name: a.name, hash: digest(a.secret) })),
+    ];
   }
 
   /** The API key's name, or null. */
@@ -34,6 +38,14 @@ export class AuthService {
   }
 
   isAdmin(token: string): boolean {
-    return this.adminHash !== null && timingSafeEqual(this.adminHash, digest(token));
+    return this.adminFor(token) !== null;
+  }
+
+  /** The admin's name (`admin` for ADMIN_TOKEN, else its ADMIN_TOKENS name), or null; every token compared. */
+  adminFor(token: string): string | null {
+    const h = digest(token);
+    let found: string | null = null;
+    for (const a of this.admins) if (timingSafeEqual(a.hash, h) && found === null) found = a.name;
+    return found;
   }
 }

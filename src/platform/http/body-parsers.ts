@@ -6,7 +6,13 @@ import { jsonDepthExceeds, tooDeepError } from './json-depth';
 
 /** POST /v1/claims/batch takes up to 1,000 claims (about 1 KiB each at most): its own body limit. */
 export const BULK_BODY_LIMIT_BYTES = 1024 * 1024;
-const ROUTE_BODY_LIMITS: Record<string, number> = { 'POST /v1/claims/batch': BULK_BODY_LIMIT_BYTES };
+/** A denylist import (text or CSV, ~45 bytes per address): room for about 90,000 addresses. */
+export const DENYLIST_IMPORT_LIMIT_BYTES = 4 * 1024 * 1024;
+const ROUTE_BODY_LIMITS: Record<string, number> = {
+  'POST /v1/claims/batch': BULK_BODY_LIMIT_BYTES,
+  'POST /v1/admin/denylist': BULK_BODY_LIMIT_BYTES,
+  'POST /v1/admin/denylist/import': DENYLIST_IMPORT_LIMIT_BYTES,
+};
 
 /**
  * The body parsers Nest would register (JSON with Fastify's prototype-poisoning checks, urlencoded; both
@@ -40,4 +46,6 @@ export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: numb
   app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit }, (_req, body, done) => {
     done(null, parseQueryString(body.toString('utf8')));
   });
+  // a denylist import as CSV (text/plain is Fastify's own parser: a string)
+  fastify.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body));
 }

@@ -32,6 +32,7 @@ const SECRET_FIELDS = [
   'apiKey',
   'apiKeys',
   'adminToken',
+  'adminTokens',
   'accessToken',
   'authToken',
   'password',
@@ -62,7 +63,7 @@ function escapeRegExp(s: string): string {
  * line of defence behind the field redaction above.
  */
 export function secretValues(
-  config: Pick<AppConfig, 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> & Partial<Pick<AppConfig, 'treasuryPrivateKeys' | 'retiredTreasuryKeys'>>,
+  config: Pick<AppConfig, 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> & Partial<Pick<AppConfig, 'treasuryPrivateKeys' | 'retiredTreasuryKeys' | 'adminTokens'>>,
 ): string[] {
   const out = new Set<string>();
   const add = (v: string | null | undefined) => {
@@ -74,6 +75,7 @@ export function secretValues(
   }
   for (const k of config.apiKeys) add(k.secret);
   add(config.adminToken);
+  for (const a of config.adminTokens ?? []) add(a.secret);
   for (const w of config.webhookSecrets) {
     add(w.secret);
     if (w.secret.startsWith('whsec_')) add(w.secret.slice('whsec_'.length));

@@ -39,6 +39,12 @@ const providers = [
     help: 'Pauses in force (1 each): payouts of `token` (`*` = every token) are not signed, for `reason` (manual, imbalance, drift, floor)',
     labelNames: ['token', 'reason'],
   }),
+  makeGaugeProvider({ name: METRIC.oldestHeld, help: 'Age in seconds of the oldest held claim, waiting for an admin to approve or reject it (0 when none)' }),
+  makeCounterProvider({
+    name: METRIC.denylistHits,
+    help: 'Claims to a denied wallet: refused at intake (stage=intake) or held before signing (stage=payout)',
+    labelNames: ['stage'],
+  }),
   makeGaugeProvider({ name: METRIC.queueDepth, help: 'Jobs not finished (waiting, delayed, active) per queue', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs per queue and state', labelNames: ['queue', 'state'] }),
   makeHistogramProvider({

@@ -24,6 +24,8 @@ export const METRIC = {
   reconcileLastSuccess: 'payrail_reconcile_last_success_timestamp_seconds',
   claimsDeadLettered: 'payrail_claims_dead_lettered',
   payoutsPaused: 'payrail_payouts_paused',
+  oldestHeld: 'payrail_claims_oldest_held_seconds',
+  denylistHits: 'payrail_denylist_hits_total',
 } as const;
 
 /** The names API.md promises on /metrics (checked by the contract test). */

@@ -27,11 +27,12 @@ export class ClaimsBatchItemDto {
   index: number;
 
   @ApiProperty({
-    enum: [200, 201, 400, 409, 422, 429],
+    enum: [200, 201, 400, 403, 409, 422, 429],
     example: 201,
     description:
       'what POST /v1/claims would have answered for this item: 201 new claim; 200 the entitlement already had a claim of ' +
-      'this key (or an earlier item of the same request made it): that claim; 400 the item is invalid; 409 the ' +
+      'this key (or an earlier item of the same request made it): that claim (`held` above APPROVAL_ABOVE); 400 the item is invalid; ' +
+      '403 its wallet is on the denylist (CLAIM.WALLET_DENIED); 409 the ' +
       'entitlement has a claim of another key (CLAIM.CLAIMED_BY_ANOTHER_CLIENT); 422 its amount is above LIMIT_PER_CLAIM ' +
       '(CLAIM.OVER_LIMIT); 429 its wallet is over ' +
       'RL_CLAIMS_PER_HOUR_WALLET',
@@ -41,7 +42,7 @@ export class ClaimsBatchItemDto {
   @ApiPropertyOptional({ type: ClaimDto, description: 'with 200 and 201' })
   claim?: ClaimDto;
 
-  @ApiPropertyOptional({ type: ProblemDto, description: 'with 400, 409 and 429: the RFC 9457 problem POST /v1/claims would have answered' })
+  @ApiPropertyOptional({ type: ProblemDto, description: 'with 400, 403, 409, 422 and 429: the RFC 9457 problem POST /v1/claims would have answered' })
   problem?: ProblemDto;
 }
 

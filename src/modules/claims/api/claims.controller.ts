@@ -17,7 +17,7 @@ import {
   ApiUnauthorizedResponse,
   getSchemaPath, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcceptsSignedRequests, ForbiddenError, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
+import { AcceptsSignedRequests, actorOf, ForbiddenError, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ValidationError } from '../../../platform/errors/domain-error';
 import { uuidOr404 } from '../../../platform/http/ids';
@@ -92,7 +92,10 @@ export class ClaimsController {
       },
     },
   })
-  @ApiCreatedResponse({ type: ClaimDto, description: 'new claim' })
+  @ApiCreatedResponse({
+    type: ClaimDto,
+    description: 'new claim; `held` when above APPROVAL_ABOVE (an admin approves it). A wallet on the denylist is a 403 CLAIM.WALLET_DENIED, nothing stored',
+  })
   @ApiConflictResponse({
     type: ProblemDto,
     description: 'the entitlement (same idempoKey) already has a claim created by another client (CLAIM.CLAIMED_BY_ANOTHER_CLIENT; its id is not shown)',
@@ -119,7 +122,7 @@ export class ClaimsController {
         throw new ValidationError(extra.map((field) => ({ field, message: 'is only for signed claims sent without an API key' })));
       }
       result = await this.commands.execute(
-        new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, `api:${who.name}`),
+        new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, actorOf(who)),
       );
     }
     // the same entitlement again answers the existing claim only to its owner (or an admin): another key must
@@ -207,7 +210,6 @@ export class ClaimsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'the claim is not pending' })
   cancel(@Param('id') id: string, @CurrentPrincipal() who: Principal) {
-    const actor = who.kind === 'admin' ? 'admin' : `api:${who.name}`;
-    return this.commands.execute(new CancelClaimCommand(claimId(id), actor, ownerFilter(who)));
+    return this.commands.execute(new CancelClaimCommand(claimId(id), actorOf(who), ownerFilter(who)));
   }
 }

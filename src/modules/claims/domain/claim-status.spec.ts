@@ -1,8 +1,8 @@
 import { allowedFrom, canTransition, CLAIM_STATUSES, ClaimStatus, isTerminal } from './claim-status';
 
 describe('claim state machine', () => {
-  it('lists exactly the six API.md statuses', () => {
-    expect([...CLAIM_STATUSES].sort()).toEqual(['cancelled', 'completed', 'failed', 'pending', 'processing', 'submitted']);
+  it('lists exactly the seven API.md statuses', () => {
+    expect([...CLAIM_STATUSES].sort()).toEqual(['cancelled', 'completed', 'failed', 'held', 'pending', 'processing', 'submitted']);
   });
 
   it.each<[ClaimStatus, ClaimStatus]>([
@@ -16,6 +16,11 @@ describe('claim state machine', () => {
     ['submitted', 'pending'],
     // only when a reorg removes the payout's block before it is final
     ['completed', 'submitted'],
+    // treasury controls: a wallet denied after intake (before signing), an admin's approval or rejection
+    ['pending', 'held'],
+    ['processing', 'held'],
+    ['held', 'pending'],
+    ['held', 'cancelled'],
   ])('allows %s -> %s', (from, to) => {
     expect(canTransition(from, to)).toBe(true);
   });
@@ -27,6 +32,11 @@ describe('claim state machine', () => {
     ['submitted', 'processing'],
     ['processing', 'cancelled'],
     ['processing', 'completed'],
+    // a held claim is never leased or signed; a signed one is never held back
+    ['held', 'processing'],
+    ['held', 'submitted'],
+    ['held', 'completed'],
+    ['submitted', 'held'],
   ])('forbids %s -> %s', (from, to) => {
     expect(canTransition(from, to)).toBe(false);
   });
@@ -39,8 +49,8 @@ describe('claim state machine', () => {
     expect(CLAIM_STATUSES.filter((to) => canTransition('completed', to))).toEqual(['submitted']);
   });
 
-  it('cancelled is reachable only from pending', () => {
-    expect(allowedFrom('cancelled')).toEqual(['pending']);
+  it('cancelled is reachable only from pending or held', () => {
+    expect(allowedFrom('cancelled')).toEqual(['pending', 'held']);
   });
 
   it('completed is reachable only from submitted', () => {
@@ -51,8 +61,8 @@ describe('claim state machine', () => {
     expect(allowedFrom('submitted')).toEqual(['processing', 'completed']);
   });
 
-  it('only a released lease or a payout whose nonce went to a foreign transaction moves back to pending', () => {
-    expect(allowedFrom('pending')).toEqual(['processing', 'submitted']);
+  it('only a released lease, an approval, or a payout whose nonce went to a foreign transaction moves to pending', () => {
+    expect(allowedFrom('pending')).toEqual(['held', 'processing', 'submitted']);
   });
 
   it('terminal statuses are exactly failed and cancelled (completed can be reorged until final)', () => {
@@ -60,5 +70,6 @@ describe('claim state machine', () => {
     expect(isTerminal('pending')).toBe(false);
     expect(isTerminal('processing')).toBe(false);
     expect(isTerminal('submitted')).toBe(false);
+    expect(isTerminal('held')).toBe(false);
   });
 });

@@ -1,4 +1,7 @@
-/** Published after the claim's transaction commits (transactional outbox: commit, then enqueue). */
+/**
+ * Published after the claim's transaction commits (transactional outbox: commit, then enqueue), and when a held
+ * claim is approved: the claim is pending and needs its payout job.
+ */
 export class ClaimCreatedEvent {
   constructor(readonly claimId: string) {}
 }
@@ -9,4 +12,12 @@ export class ClaimCreatedEvent {
  */
 export class ClaimsCreatedEvent {
   constructor(readonly claims: readonly { id: string; token: string }[]) {}
+}
+
+/**
+ * Published after claims were stored or moved `held` (above APPROVAL_ABOVE, or to a denied wallet) and committed:
+ * outbound webhook `claim.held`. Nothing is enqueued for them until an admin approves.
+ */
+export class ClaimsHeldEvent {
+  constructor(readonly claimIds: readonly string[]) {}
 }

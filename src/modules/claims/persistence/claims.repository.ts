@@ -17,6 +17,10 @@ export interface NewClaim {
   client: string;
   /** the chain the claim is paid on (the creating process's) */
   chainId: number;
+  /** `held` (API.md "Treasury controls": above APPROVAL_ABOVE, or to a denied wallet); default pending */
+  status?: 'pending' | 'held';
+  /** why it is held (shown as lastError) */
+  lastError?: string | null;
 }
 
 /** A keyset position in a sweep: the sort column at microsecond precision (text) and the id. */
@@ -69,9 +73,9 @@ export class ClaimsRepository {
   /** INSERT ... ON CONFLICT (idempo_key) DO NOTHING: null when the entitlement already has a claim. */
   async insertIfAbsent(c: NewClaim): Promise<ClaimEntity | null> {
     const rows = await this.q(
-      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client, c.chainId],
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client, c.chainId, c.status ?? 'pending', c.lastError ?? null],
     );
     return rows[0] ?? null;
   }
@@ -83,8 +87,8 @@ export class ClaimsRepository {
   async insertManyIfAbsent(cs: NewClaim[]): Promise<ClaimEntity[]> {
     if (cs.length === 0) return [];
     return this.q(
-      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::text[], $7::text[], $8::int[])
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])
        ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
       [
         cs.map((c) => c.idempoKey),
@@ -95,6 +99,8 @@ export class ClaimsRepository {
         cs.map((c) => c.reason),
         cs.map((c) => c.client),
         cs.map((c) => c.chainId),
+        cs.map((c) => c.status ?? 'pending'),
+        cs.map((c) => c.lastError ?? null),
       ],
     );
   }
@@ -156,13 +162,15 @@ export class ClaimsRepository {
    * Up to `limit` committed pending claims of one token on one chain, oldest first, locked for the caller's
    * transaction; rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED), never waited on.
    * Claims that may only go out alone (max_batch 1) are left to their own job, and so are claims whose job
-   * spent its attempts (`attempts` counts leases): those are dead-lettered, an operator's to retry.
+   * spent its attempts (`attempts` counts leases): those are dead-lettered, an operator's to retry. A claim to a
+   * denied wallet is never taken (its own job holds it before signing).
    */
   async takePending(chainId: number, token: string, excludeId: string, limit: number, maxAttempts: number): Promise<ClaimEntity[]> {
     if (limit <= 0) return [];
     return this.q<ClaimEntity>(
       `SELECT ${COLUMNS} FROM claims
         WHERE status = 'pending' AND chain_id = $1 AND token = $2 AND id <> $3 AND (max_batch IS NULL OR max_batch > 1) AND attempts < $5
+          AND NOT EXISTS (SELECT 1 FROM denylist d WHERE d.address = claims.wallet)
         ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
       [chainId, token, excludeId, limit, maxAttempts],
     );
@@ -272,6 +280,40 @@ export class ClaimsRepository {
   async adoptUnscoped(chainId: number): Promise<number> {
     const rows = await this.q<{ id: string }>(`UPDATE claims SET chain_id = $1 WHERE chain_id IS NULL RETURNING id`, [chainId]);
     return rows.length;
+  }
+
+  /**
+   * Money of `token` signed on `chainId` in the last 24 h (API.md "Treasury controls": LIMIT_PER_DAY and
+   * LIMIT_PER_WALLET_DAY count committed money): the claims submitted or completed whose current payout was
+   * stored in the window, in base units; in total, and for each of `wallets`. A claim requeued off a payout that
+   * never mined no longer counts there (its new payout counts it once); a failed claim paid nothing.
+   */
+  async signedInWindow(chainId: number, token: string, wallets: string[]): Promise<{ total: bigint; byWallet: Map<string, bigint> }> {
+    const rows = await this.q<{ wallet: string | null; used: string }>(
+      `SELECT CASE WHEN c.wallet = ANY($3::text[]) THEN c.wallet END AS wallet, sum(c.amount_base)::text AS used
+         FROM payouts p JOIN claims c ON c.payout_id = p.id
+        WHERE p.chain_id = $1 AND p.token = $2 AND p.created_at > clock_timestamp() - interval '24 hours'
+          AND c.status IN ('submitted','completed')
+        GROUP BY 1`,
+      [chainId, token, wallets],
+    );
+    let total = 0n;
+    const byWallet = new Map<string, bigint>();
+    for (const r of rows) {
+      total += BigInt(r.used);
+      if (r.wallet !== null) byWallet.set(r.wallet, BigInt(r.used));
+    }
+    return { total, byWallet };
+  }
+
+  /** The open claims (pending, or processing: leased, not signed) to these wallets. */
+  async openToWallets(wallets: string[]): Promise<string[]> {
+    if (wallets.length === 0) return [];
+    const rows = await this.q<{ id: string }>(
+      `SELECT id FROM claims WHERE wallet = ANY($1::text[]) AND status IN ('pending','processing') ORDER BY id`,
+      [wallets],
+    );
+    return rows.map((r) => r.id);
   }
 
   async noteError(ids: string[], error: string): Promise<void> {

@@ -15,7 +15,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
-import { AdminOnly } from '../../../platform/auth/auth.guard';
+import { actorOf, AdminOnly, Principal } from '../../../platform/auth/auth.guard';
+import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
 import { ProblemDto } from '../../../platform/errors/problem.dto';
 import { ClaimNotFoundError } from '../../claims/domain/claim.errors';
 import { RequeueClaimCommand } from '../commands/requeue-claim/requeue-claim.command';
@@ -139,8 +140,8 @@ export class AdminController {
     description: 'Takes effect for every process at commit: a lane checks under its signer lock before it signs. Pausing again keeps the first pause.',
   })
   @ApiOkResponse({ type: PausesDto })
-  pause(@Body() body: PauseBodyDto) {
-    return this.commands.execute(new PausePayoutsCommand(body?.token, 'admin'));
+  pause(@Body() body: PauseBodyDto, @CurrentPrincipal() who: Principal) {
+    return this.commands.execute(new PausePayoutsCommand(body?.token, actorOf(who)));
   }
 
   @Post('payouts/resume')
@@ -150,8 +151,8 @@ export class AdminController {
     description: 'Waiting claims go out within seconds, each once.',
   })
   @ApiOkResponse({ type: PausesDto })
-  resume(@Body() body: PauseBodyDto) {
-    return this.commands.execute(new ResumePayoutsCommand(body?.token, 'admin'));
+  resume(@Body() body: PauseBodyDto, @CurrentPrincipal() who: Principal) {
+    return this.commands.execute(new ResumePayoutsCommand(body?.token, actorOf(who)));
   }
 
   @Get('signers')

@@ -16,6 +16,8 @@ export const FUNDS_RETRY_MS = 5000;
 export const LANES_BUSY_RETRY_MS = 300;
 /** How long a claim of a paused token sleeps before it looks again (no attempt spent). */
 export const PAUSED_RETRY_MS = 2000;
+/** How long a claim over a daily limit sleeps before it looks at the window again (no attempt spent). */
+export const LIMIT_RETRY_MS = 15_000;
 
 /**
  * Thin adapter: parse the job, dispatch the command. Runs CLAIM_QUEUE_CONCURRENCY jobs at once. A claim
@@ -46,7 +48,7 @@ export class PayClaimProcessor extends WorkerHost implements OnModuleInit {
     const outcome = await runJob(PAY_CLAIM_QUEUE, job, () =>
       this.cls.run(() => this.commands.execute(new PayClaimCommand(job.data.claimId, `worker:${this.workerId}`))),
     );
-    const delay = outcome === 'waiting-for-funds' ? FUNDS_RETRY_MS : outcome === 'lanes-busy' ? LANES_BUSY_RETRY_MS : outcome === 'batch-window' ? this.config.batchWindowMs : outcome === 'paused' ? PAUSED_RETRY_MS : 0;
+    const delay = outcome === 'waiting-for-funds' ? FUNDS_RETRY_MS : outcome === 'lanes-busy' ? LANES_BUSY_RETRY_MS : outcome === 'batch-window' ? this.config.batchWindowMs : outcome === 'paused' ? PAUSED_RETRY_MS : outcome === 'over-limit' ? LIMIT_RETRY_MS : 0;
     if (delay > 0 && token) {
       await job.moveToDelayed(Date.now() + delay, token);
       throw new DelayedError();

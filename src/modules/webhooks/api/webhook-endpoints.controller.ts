@@ -47,7 +47,7 @@ export class WebhookEndpointsController {
   @ApiOperation({
     summary: 'Register an endpoint for outbound webhooks',
     description:
-      'Events (claim.completed, claim.failed, payout.submitted, cycle.completed) are POSTed as `{type, timestamp, data}` ' +
+      'Events (claim.completed, claim.failed, claim.held, payout.submitted, cycle.completed) are POSTed as `{type, timestamp, data}` ' +
       'with Standard Webhooks headers signed with the returned secret; retried (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, ' +
       '10 h, jittered) until a 2xx; a 410 disables the endpoint. Unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on, a URL on a ' +
       'loopback, private, link-local or reserved address (or localhost) is refused, and so is a delivery whose host ' +

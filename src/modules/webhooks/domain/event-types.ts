@@ -10,7 +10,7 @@ export const WEBHOOK_EVENT_STATUSES = ['received', 'processed', 'rejected', 'fai
 export type WebhookEventStatus = (typeof WEBHOOK_EVENT_STATUSES)[number];
 
 /** Outbound event types clients may subscribe an endpoint to. */
-export const OUTBOUND_EVENT_TYPES = ['claim.completed', 'claim.failed', 'payout.submitted', 'cycle.completed'] as const;
+export const OUTBOUND_EVENT_TYPES = ['claim.completed', 'claim.failed', 'claim.held', 'payout.submitted', 'cycle.completed'] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENT_TYPES)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'sending', 'succeeded', 'failed'] as const;

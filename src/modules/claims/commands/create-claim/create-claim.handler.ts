@@ -9,7 +9,8 @@ import { DomainError } from '../../../../platform/errors/domain-error';
 import { LedgerService } from '../../../ledger/ledger.service';
 import { Accounts, transfer } from '../../../ledger/domain/accounts';
 import { toClaimView } from '../../domain/claim.view';
-import { ClaimCreatedEvent } from '../../events/claim-created.event';
+import { ClaimCreatedEvent, ClaimsHeldEvent } from '../../events/claim-created.event';
+import { IntakePolicy } from '../../intake-policy.service';
 import { ClaimsRepository } from '../../persistence/claims.repository';
 import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
 
@@ -31,11 +32,14 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     private readonly events: EventBus,
     private readonly gate: IdempotencyGate,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly policy: IntakePolicy,
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
     const e = entitlementOf(cmd, this.chain, this.config.limitPerClaim, { internal: cmd.options.internal });
     if (e instanceof DomainError) throw e;
+    const [admission] = await this.policy.admit([e], { internal: cmd.options.internal });
+    if (admission instanceof DomainError) throw admission;
     const { wallet, amountBase, idempoKey } = e;
     const token = { symbol: e.token, decimals: e.decimals };
 
@@ -51,6 +55,8 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         reason: cmd.reason,
         client: cmd.client,
         chainId: this.chain.chainId, // only this chain's processes lease and sweep it
+        status: admission!.status,
+        lastError: admission!.lastError,
       });
       if (!inserted) {
         const existing = (await this.repo.findByIdempoKey(idempoKey))!;
@@ -64,14 +70,17 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         transfer(Accounts.rewards(token.symbol), Accounts.payable(wallet, token.symbol), token.symbol, amountBase),
       );
       await this.repo.appendEvents([
-        { claimId: inserted.id, from: null, to: 'pending', actor: cmd.actor, detail: { ...cmd.options.auditDetail, idempoKey } },
+        { claimId: inserted.id, from: null, to: inserted.status, actor: cmd.actor, detail: { ...cmd.options.auditDetail, idempoKey, ...(inserted.lastError ? { reason: inserted.lastError } : {}) } },
       ]);
       // a keyed POST /v1/claims runs while its key is being claimed: commit only if the key is this request's
       if (!joined) await this.gate.pass();
       return { claim: inserted, created: true };
     });
 
-    if (result.created && !joined) this.events.publish(new ClaimCreatedEvent(result.claim.id));
+    if (result.created && !joined) {
+      // a held claim is not enqueued: its approval does that
+      this.events.publish(result.claim.status === 'held' ? new ClaimsHeldEvent([result.claim.id]) : new ClaimCreatedEvent(result.claim.id));
+    }
     return { claim: toClaimView(result.claim), created: result.created };
   }
 }

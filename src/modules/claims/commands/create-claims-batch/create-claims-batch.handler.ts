@@ -14,7 +14,8 @@ import { LedgerService } from '../../../ledger/ledger.service';
 import { CreateClaimDto } from '../../api/claim.dto';
 import { EntitlementClaimedByAnotherClientError } from '../../domain/claim.errors';
 import { toClaimView } from '../../domain/claim.view';
-import { ClaimsCreatedEvent } from '../../events/claim-created.event';
+import { ClaimsCreatedEvent, ClaimsHeldEvent } from '../../events/claim-created.event';
+import { IntakePolicy } from '../../intake-policy.service';
 import { ClaimEntity } from '../../persistence/claim.entity';
 import { ClaimsRepository, NewClaim } from '../../persistence/claims.repository';
 import { BatchItemOutcome, CreateClaimsBatchCommand, CreateClaimsBatchResult } from './create-claims-batch.command';
@@ -31,7 +32,8 @@ interface Candidate {
  * Bulk intake (API.md "Bulk intake"): each item answered as POST /v1/claims would answer it, in one
  * transaction of a few multi-row statements instead of one transaction per claim.
  * - Items are validated one by one with the single route's rules (CreateClaimDto, reserved `cycle:` reasons,
- *   token, amount); a bad item is a 400 in its slot, the others go on.
+ *   token, amount); a bad item is a 400 in its slot, the others go on. A claim to a denied wallet is a 403 in
+ *   its slot; one above APPROVAL_ABOVE is created `held` (API.md "Treasury controls").
  * - The same entitlement twice in one request is one claim: the first item creates it (201), the later ones
  *   answer it (200), as if sent one after the other.
  * - Entitlements that already have a claim are answered without being counted or written: 200 for the key
@@ -59,6 +61,7 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
     private readonly budget: WalletBudget,
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly policy: IntakePolicy,
   ) {}
 
   async execute(cmd: CreateClaimsBatchCommand): Promise<CreateClaimsBatchResult> {
@@ -79,14 +82,25 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
 
     // 2. entitlements that already have a claim: answered, never counted or written
     const existing = new Map((await this.repo.findByIdempoKeys([...leaders.keys()])).map((c) => [c.idempoKey, c]));
-    const fresh = [...leaders.values()].filter((c) => !existing.has(c.claim.idempoKey));
+    const unseen = [...leaders.values()].filter((c) => !existing.has(c.claim.idempoKey));
 
-    // 3. each claim to create spends one of its wallet's budget (in request order); over it: 429
+    // 3. the treasury's rules (one statement): a denied wallet is a 403 in its slot; above APPROVAL_ABOVE: held
+    const admissions = await this.policy.admit(unseen.map((c) => c.claim));
+    const fresh: Candidate[] = [];
+    unseen.forEach((c, i) => {
+      const a = admissions[i]!;
+      if (a instanceof DomainError) return refuse(c.index, a);
+      c.claim.status = a.status;
+      c.claim.lastError = a.lastError;
+      fresh.push(c);
+    });
+
+    // 4. each claim to create spends one of its wallet's budget (in request order); over it: 429
     const verdicts = await this.budget.spend(fresh.map((c) => c.claim.wallet));
     const accepted: Candidate[] = [];
     fresh.forEach((c, i) => (verdicts[i] ? refuse(c.index, verdicts[i]) : accepted.push(c)));
 
-    // 4. one transaction, a few statements per chunk. Rows go in idempoKey order: two batches that overlap
+    // 5. one transaction, a few statements per chunk. Rows go in idempoKey order: two batches that overlap
     // take the unique index's locks in the same order, so one waits for the other instead of deadlocking.
     accepted.sort((a, b) => (a.claim.idempoKey < b.claim.idempoKey ? -1 : a.claim.idempoKey > b.claim.idempoKey ? 1 : 0));
     const created = await this.txHost.withTransaction(async () => {
@@ -102,21 +116,24 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
           })),
         );
         await this.repo.appendEvents(
-          inserted.map((c) => ({ claimId: c.id, from: null, to: 'pending', actor: cmd.actor, detail: { idempoKey: c.idempoKey } })),
+          inserted.map((c) => ({ claimId: c.id, from: null, to: c.status, actor: cmd.actor, detail: { idempoKey: c.idempoKey, ...(c.lastError ? { reason: c.lastError } : {}) } })),
         );
         rows.push(...inserted);
       }
       return rows;
     });
     // outbox, second half: enqueue after commit (the sweeper re-enqueues any that are lost)
-    if (created.length) this.events.publish(new ClaimsCreatedEvent(created.map((c) => ({ id: c.id, token: c.token }))));
+    const payable = created.filter((c) => c.status === 'pending');
+    if (payable.length) this.events.publish(new ClaimsCreatedEvent(payable.map((c) => ({ id: c.id, token: c.token }))));
+    const held = created.filter((c) => c.status === 'held');
+    if (held.length) this.events.publish(new ClaimsHeldEvent(held.map((c) => c.id))); // enqueued only once approved
 
-    // 5. answers: created (201), or a claim that existed or that a concurrent request created meanwhile
+    // 6. answers: created (201), or a claim that existed or that a concurrent request created meanwhile
     const createdByKey = new Map(created.map((c) => [c.idempoKey, c]));
     const raced = accepted.filter((c) => !createdByKey.has(c.claim.idempoKey)).map((c) => c.claim.idempoKey);
     for (const c of await this.repo.findByIdempoKeys(raced)) existing.set(c.idempoKey, c);
     for (const { index, claim } of leaders.values()) {
-      if (out[index]!.status === 429) continue;
+      if (out[index]!.status === 429 || out[index]!.status === 403) continue;
       const mine = createdByKey.get(claim.idempoKey);
       if (mine) out[index] = { index, status: 201, claim: toClaimView(mine) };
       else this.answerExisting(out, index, existing.get(claim.idempoKey)!, cmd.client, refuse);

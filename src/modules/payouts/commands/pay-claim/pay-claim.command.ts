@@ -19,7 +19,11 @@ export type PayClaimOutcome =
   /** BATCH_WINDOW_MS > 0 and the claim is younger than it: retried when the window closes, no attempt spent */
   | 'batch-window'
   /** payouts of its token are paused (admin or breaker): nothing signed, retried later, no attempt spent */
-  | 'paused';
+  | 'paused'
+  /** LIMIT_PER_DAY or LIMIT_PER_WALLET_DAY leaves no room now: given back pending with the limit as lastError, retried later */
+  | 'over-limit'
+  /** its wallet is on the denylist: held before signing (an admin's to approve once the address is removed) */
+  | 'held';
 
 export class PayClaimCommand extends Command<PayClaimOutcome> {
   constructor(

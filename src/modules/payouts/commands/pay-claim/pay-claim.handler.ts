@@ -21,6 +21,13 @@ import { Pause, PausesRepository } from '../../persistence/pauses.repository';
 import { PayoutSigner } from '../../lanes/payout-signer';
 import { batchGasLimit, maxBatchLines, APPROVE_GAS, NATIVE_TRANSFER_GAS, TOKEN_TRANSFER_GAS } from '../../lanes/gas';
 import { PayClaimCommand, PayClaimOutcome } from './pay-claim.command';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { METRIC } from '../../../../platform/metrics/metrics';
+import { ClaimsHeldEvent } from '../../../claims/events/claim-created.event';
+import { deniedReason } from '../../../claims/intake-policy.service';
+import { DenylistRepository } from '../../../claims/persistence/denylist.repository';
+import { DailyLimits, OverLimitError } from '../../lanes/daily-limits';
 
 class InsufficientFundsError extends Error {}
 
@@ -30,6 +37,9 @@ class PausedError extends Error {
     super(`payouts of ${pause.token === '*' ? 'every token' : token} paused (${pause.reason}) since ${pause.since}; the claim waits`);
   }
 }
+
+/** The leased claim's wallet is on the denylist (checked under the lane's lock): it is held, never signed. */
+class DeniedWalletError extends Error {}
 
 /** A drain round found nothing it could pay (no claim waiting, or the lane cannot cover the oldest). */
 class NothingToDrainError extends Error {}
@@ -70,7 +80,8 @@ interface Lane {
  * A signer lane's pay step (API.md "Signer lanes and batches", ADR 0006). Lease the claim; pick the
  * least-loaded lane with room (MAX_INFLIGHT_PER_SIGNER) that holds the funds; read fees and the lane's
  * balances from ChainHead (once per block, never per claim, never under a lock). Then in ONE transaction:
- * allocate the nonce (locks the lane's signer row), take the lane's other waiting claims of the same token
+ * allocate the nonce (locks the lane's signer row), check pauses, the denylist and the daily limits (the token's
+ * limit lock, only for a token with LIMIT_PER_DAY / LIMIT_PER_WALLET_DAY), take the lane's other waiting claims of the same token
  * (FOR UPDATE SKIP LOCKED, up to BATCH_MAX and what one transaction's gas allows), keep those the lane's
  * funds cover after its commitments (Postgres, no RPC), add the lane's one-time approval of the batch
  * contract if it has none, sign, store every payout with its raw bytes, and move the claims to `submitted`.
@@ -101,6 +112,9 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     private readonly signer: PayoutSigner,
     private readonly events: EventBus,
     private readonly pauses: PausesRepository,
+    private readonly limits: DailyLimits,
+    private readonly denylist: DenylistRepository,
+    @InjectMetric(METRIC.denylistHits) private readonly denylistHits: Counter<string>,
   ) {}
 
   async execute(cmd: PayClaimCommand): Promise<PayClaimOutcome> {
@@ -138,6 +152,17 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       if (err instanceof PausedError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
         return 'paused';
+      }
+      if (err instanceof OverLimitError) {
+        await this.giveBack(leased.id, cmd.worker, err.message);
+        return 'over-limit';
+      }
+      if (err instanceof DeniedWalletError) {
+        const held = await this.txHost.withTransaction(() => this.claims.hold([leased.id], cmd.worker, err.message, { hold: 'denylist' }));
+        this.denylistHits.inc({ stage: 'payout' });
+        this.logger.warn(`claim ${leased.id} held before signing: its wallet is on the denylist`);
+        if (held.length) this.events.publish(new ClaimsHeldEvent(held));
+        return 'held';
       }
       if (err instanceof InsufficientFundsError) {
         await this.giveBack(leased.id, cmd.worker, err.message);
@@ -254,6 +279,13 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     // under the lane's lock: a pause committed before this point means nothing is signed (rolls back the nonce)
     const pause = await this.pauses.pausedFor(token);
     if (pause) throw leased ? new PausedError(token, pause) : new NothingToDrainError();
+    // a wallet denied after intake is never signed (riders: takePending never takes a denied wallet's claim)
+    if (leased) {
+      const denied = await this.denylist.find(leased.wallet);
+      if (denied) throw new DeniedWalletError(deniedReason(denied.reason));
+    }
+    // LIMIT_PER_DAY / LIMIT_PER_WALLET_DAY: the token's limit lock, held to commit (null: no daily limit)
+    const window = await this.limits.open(token);
     const available = await this.funds.available(signer, token, lane.view);
     const maxFee = fees.maxFeePerGas;
     const cap = this.config.batchMax > 1 && this.config.batchPayoutAddress !== null ? Math.min(this.config.batchMax, maxBatchLines(native)) : 1;
@@ -265,9 +297,14 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     if (leased) {
       head = leased;
     } else {
-      const taken = await this.claims.takePending(token, NO_CLAIM, perRound, this.config.payClaimAttempts);
+      let taken = await this.claims.takePending(token, NO_CLAIM, perRound, this.config.payClaimAttempts);
+      if (window) taken = (await window.admit(taken)).admitted;
       if (taken.length === 0) throw new NothingToDrainError(); // rolls back: the nonce is returned
       [head, ...waiting] = taken as [ClaimEntity, ...ClaimEntity[]];
+    }
+    if (leased && window) {
+      const { refused } = await window.admit([head]);
+      if (refused) throw new OverLimitError(refused); // rolls back: the nonce is returned
     }
     const transferGas = native ? NATIVE_TRANSFER_GAS : TOKEN_TRANSFER_GAS;
     const alone = this.funds.shortfall(token, available, BigInt(head.amountBase), native ? BigInt(head.amountBase) : 0n, transferGas * maxFee);
@@ -280,6 +317,7 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     let approve = false;
     if (batchable) {
       if (leased) waiting = await this.claims.takePending(token, leased.id, limit - 1, this.config.payClaimAttempts);
+      if (leased && window) waiting = (await window.admit(waiting)).admitted;
       if (waiting.length > 0) {
         approve = !native && !(await this.payouts.hasApproval(signer, this.chain.chainId, token));
         lines = this.fit(head, waiting, limit, available, native, maxFee, approve);
@@ -324,7 +362,8 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       // the next nonce, all in this one commit (one lock hold and one fsync for the round, not per claim)
       const singles = [head];
       if (cap === 1) {
-        const more = leased ? await this.claims.takePending(token, leased.id, perRound - 1, this.config.payClaimAttempts) : waiting;
+        let more = leased ? await this.claims.takePending(token, leased.id, perRound - 1, this.config.payClaimAttempts) : waiting;
+        if (leased && window) more = (await window.admit(more)).admitted;
         let spent = BigInt(head.amountBase);
         for (const c of more) {
           const total = spent + BigInt(c.amountBase);

@@ -47,6 +47,8 @@ export class RequeueClaimHandler implements ICommandHandler<RequeueClaimCommand>
         return this.fresh(claim.id);
       case 'submitted':
         return this.cancelNonce(claim.id, claim.payoutId!);
+      case 'held':
+        throw new ClaimNotRequeueableError(`Claim ${claim.id} is held: approve it (POST /v1/admin/claims/${claim.id}/approve) or reject it`);
       case 'completed':
       case 'failed':
       case 'cancelled':
