@@ -132,6 +132,8 @@ export interface AppConfig {
   limitPerClaim: Record<string, string>;
   /** DRIFT_TOLERANCE: per token, base units that may leave a lane behind Payrail's back before payouts of it pause; absent = no drift breaker */
   driftTolerance: Record<string, string>;
+  /** TREASURY_FLOOR: per token, base units a lane keeps; a lane under it (after its unmined payouts) pauses payouts of that token; absent = no floor breaker */
+  treasuryFloor: Record<string, string>;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -643,6 +645,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     batchPayoutAddress: batchPayoutAddress(env, devFile),
     limitPerClaim: perTokenAmounts(env, 'LIMIT_PER_CLAIM', parseTokens(env, devFile)),
     driftTolerance: perTokenAmounts(env, 'DRIFT_TOLERANCE', parseTokens(env, devFile), true),
+    treasuryFloor: perTokenAmounts(env, 'TREASURY_FLOOR', parseTokens(env, devFile)),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

@@ -41,6 +41,8 @@ import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-trea
 import { PausesRepository } from './persistence/pauses.repository';
 import { PausePayoutsHandler, ResumePayoutsHandler } from './commands/pause-payouts/pause-payouts.handler';
 import { PayoutPauseMetrics } from './pause-metrics';
+import { FloorBreaker } from './floor-breaker.service';
+import { TripImbalanceBreakerHandler } from './commands/trip-imbalance-breaker/trip-imbalance-breaker.handler';
 
 @Module({})
 export class PayoutsModule {
@@ -62,6 +64,8 @@ export class PayoutsModule {
         PausePayoutsHandler,
         ResumePayoutsHandler,
         PayoutPauseMetrics,
+        FloorBreaker,
+        TripImbalanceBreakerHandler,
         Broadcaster,
         Replacer,
         PayoutSigner,

@@ -23,9 +23,13 @@ export class PausesRepository {
     return queryRows<T>(this.txHost.tx, sql, params);
   }
 
-  /** Pauses `token` for `reason` (once: a second pause for the same reason keeps the first's time and actor). */
-  async pause(token: string, reason: PauseReason, actor: string): Promise<void> {
-    await this.q(`INSERT INTO payout_pauses (token, reason, actor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [token, reason, actor]);
+  /**
+   * Pauses `token` for `reason` (once: a second pause for the same reason keeps the first's time and actor).
+   * True when this call paused it (false: already paused for that reason), so a breaker logs a trip once.
+   */
+  async pause(token: string, reason: PauseReason, actor: string): Promise<boolean> {
+    const rows = await this.q(`INSERT INTO payout_pauses (token, reason, actor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING token`, [token, reason, actor]);
+    return rows.length > 0;
   }
 
   /** Lifts every pause of `token` (`*`: every pause of every token). Returns how many were lifted. */
