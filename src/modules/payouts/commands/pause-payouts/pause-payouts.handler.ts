@@ -4,7 +4,7 @@ import { ChainService } from '../../../../platform/chain/chain.service';
 import { DomainError, ValidationError } from '../../../../platform/errors/domain-error';
 import { GetTrialBalanceQuery } from '../../../ledger/queries/get-trial-balance/get-trial-balance.query';
 import { describeBreach, FloorBreaker } from '../../floor-breaker.service';
-import { ALL_TOKENS, PausesRepository } from '../../persistence/pauses.repository';
+import { ALL_TOKENS, Pause, PausesRepository } from '../../persistence/pauses.repository';
 import { tokenOfCurrency } from '../trip-imbalance-breaker/trip-imbalance-breaker.handler';
 import { PausePayoutsCommand, PausesView, ResumePayoutsCommand } from './pause-payouts.command';
 
@@ -65,16 +65,18 @@ export class ResumePayoutsHandler implements ICommandHandler<ResumePayoutsComman
 
   async execute(cmd: ResumePayoutsCommand): Promise<PausesView> {
     const token = tokenOf(this.chain, cmd.token);
-    const causes = await this.causesPresent(token);
+    // the pauses this resume lifts, read once: their causes are checked, and only they are lifted (a breaker
+    // trip committed meanwhile stays)
+    const lifting = (await this.pauses.list()).filter((p) => token === ALL_TOKENS || p.token === token);
+    const causes = await this.causesPresent(token, lifting);
     if (causes.length > 0) throw new CausePresentError(causes);
-    const lifted = await this.pauses.resume(token);
+    const lifted = await this.pauses.lift(lifting);
     if (lifted) this.logger.warn(`payouts of ${token === ALL_TOKENS ? 'every token' : token} resumed by ${cmd.actor} (${lifted} pause(s) lifted)`);
     return { paused: await this.pauses.list() };
   }
 
   /** The causes still present of the breaker pauses a resume of `token` would lift. */
-  private async causesPresent(token: string): Promise<string[]> {
-    const lifting = (await this.pauses.list()).filter((p) => token === ALL_TOKENS || p.token === token);
+  private async causesPresent(token: string, lifting: Pause[]): Promise<string[]> {
     const causes: string[] = [];
     if (lifting.some((p) => p.reason === 'imbalance')) {
       const { currencies } = await this.queries.execute(new GetTrialBalanceQuery());
