@@ -500,6 +500,13 @@ describe('loadConfig', () => {
       expect(loadConfig(env({ DRIFT_TOLERANCE: 'USDC:0,ETH:0.01' })).driftTolerance).toEqual({ USDC: '0', ETH: '10000000000000000' });
       expect(configError({ DRIFT_TOLERANCE: 'BTC:1' }).message).toMatch(/^DRIFT_TOLERANCE: BTC is not a configured token/);
     });
+
+    it('TREASURY_FLOOR takes the same list, each floor above zero (a zero floor can never be crossed); unset = no floor breaker', () => {
+      expect(loadConfig(env()).treasuryFloor).toEqual({});
+      expect(loadConfig(env({ TREASURY_FLOOR: 'usdc:100,ETH:0.5' })).treasuryFloor).toEqual({ USDC: '100000000', ETH: '500000000000000000' });
+      expect(configError({ TREASURY_FLOOR: 'ETH:0' }).message).toBe('TREASURY_FLOOR: the ETH limit must be greater than zero');
+      expect(configError({ TREASURY_FLOOR: 'BTC:1' }).message).toMatch(/^TREASURY_FLOOR: BTC is not a configured token/);
+    });
   });
 
   it('rpcHost keeps only scheme, host and port: hosted RPC keys live in the path, query or userinfo', () => {

@@ -141,6 +141,8 @@ export interface AppConfig {
   limitPerDay: Record<string, string>;
   /** APPROVAL_ABOVE: per token, claims above this many base units are `held` until an admin approves them */
   approvalAbove: Record<string, string>;
+  /** TREASURY_FLOOR: per token, base units a lane keeps; a lane under it (after its unmined payouts) pauses payouts of that token; absent = no floor breaker */
+  treasuryFloor: Record<string, string>;
   otelEnabled: boolean;
   /** OTLP HTTP base URL (`/v1/traces` is appended unless present) */
   otelExporterOtlpEndpoint: string;
@@ -684,6 +686,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     limitPerWalletDay: perTokenAmounts(env, 'LIMIT_PER_WALLET_DAY', parseTokens(env, devFile)),
     limitPerDay: perTokenAmounts(env, 'LIMIT_PER_DAY', parseTokens(env, devFile)),
     approvalAbove: perTokenAmounts(env, 'APPROVAL_ABOVE', parseTokens(env, devFile), true),
+    treasuryFloor: perTokenAmounts(env, 'TREASURY_FLOOR', parseTokens(env, devFile)),
     otelEnabled: bool(env, 'OTEL_ENABLED', false),
     otelExporterOtlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:4318', ['http:', 'https:'])!,
     minSignerEth: ethAmount(env, 'MIN_SIGNER_ETH', '0.05'),

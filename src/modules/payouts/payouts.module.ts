@@ -42,6 +42,8 @@ import { GetTreasuryStatusHandler } from './queries/get-treasury-status/get-trea
 import { PausesRepository } from './persistence/pauses.repository';
 import { PausePayoutsHandler, ResumePayoutsHandler } from './commands/pause-payouts/pause-payouts.handler';
 import { PayoutPauseMetrics } from './pause-metrics';
+import { FloorBreaker } from './floor-breaker.service';
+import { TripImbalanceBreakerHandler } from './commands/trip-imbalance-breaker/trip-imbalance-breaker.handler';
 
 @Module({})
 export class PayoutsModule {
@@ -63,6 +65,8 @@ export class PayoutsModule {
         PausePayoutsHandler,
         ResumePayoutsHandler,
         PayoutPauseMetrics,
+        FloorBreaker,
+        TripImbalanceBreakerHandler,
         Broadcaster,
         Replacer,
         PayoutSigner,

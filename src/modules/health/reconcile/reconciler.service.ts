@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { formatUnits } from 'ethers';
 import type { Gauge } from 'prom-client';
@@ -9,6 +10,7 @@ import { queryRows } from '../../../platform/database/sql';
 import { METRIC } from '../../../platform/metrics/metrics';
 import { computeDrift, nonceGap, PayoutEffect } from './drift';
 import { redactRpcUrl } from '../../../platform/chain/rpc-url';
+import { TripImbalanceBreakerCommand } from '../../payouts/commands/trip-imbalance-breaker/trip-imbalance-breaker.command';
 
 export interface SignerReport {
   address: string;
@@ -43,7 +45,9 @@ interface PayoutRow {
  * `payrail_ledger_drift_base{token}` (see drift.ts), `payrail_ledger_imbalance{currency}` (sum of all
  * postings), `payrail_signer_balance{token}` (current treasury, token units), `payrail_nonce_lag{signer}`
  * (signers.next_nonce - chain pending nonce), `payrail_nonce_gap{signer}` and the time of its last success.
- * It only reads (Postgres in one REPEATABLE READ snapshot, the chain at one block).
+ * It only reads (Postgres in one REPEATABLE READ snapshot, the chain at one block), with one exception: a
+ * trial balance that is not zero trips the imbalance breaker (TripImbalanceBreakerCommand), since this job
+ * sums every posting anyway.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -63,6 +67,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectMetric(METRIC.nonceLag) private readonly nonceLag: Gauge<string>,
     @InjectMetric(METRIC.nonceGap) private readonly nonceGapGauge: Gauge<string>,
     @InjectMetric(METRIC.reconcileLastSuccess) private readonly lastSuccess: Gauge<string>,
+    private readonly commands: CommandBus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -160,6 +165,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
       report.imbalance[c] = sums[c] ?? '0';
       this.imbalance.set({ currency: c }, Number(sums[c] ?? 0));
     }
+    if (Object.values(report.imbalance).some((v) => v !== '0')) await this.commands.execute(new TripImbalanceBreakerCommand(report.imbalance));
     const treasury = perSigner.find((s) => s.address === this.chain.treasury.address)!;
     for (const t of tokens) {
       const units = formatUnits(treasury.balances[t] ?? 0n, this.chain.token(t)!.decimals);

@@ -81,7 +81,13 @@ class PauseBodyDto {
 
 class PauseDto {
   @ApiProperty({ example: 'USDC', description: 'a token symbol, or * for every token' }) token: string;
-  @ApiProperty({ enum: ['manual', 'imbalance', 'drift', 'floor'] }) reason: string;
+  @ApiProperty({
+    enum: ['manual', 'imbalance', 'drift', 'floor'],
+    description:
+      "manual: an admin's. The breaker's (actor `breaker`): imbalance (the ledger's postings in that currency do not sum to zero), " +
+      'drift (money left a lane behind Payrail\'s back beyond DRIFT_TOLERANCE), floor (a lane under TREASURY_FLOOR)',
+  })
+  reason: string;
   @ApiProperty({ format: 'date-time' }) since: string;
   @ApiProperty({ example: 'admin' }) actor: string;
 }
@@ -148,9 +154,12 @@ export class AdminController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Lift the pauses of a token (or every pause), the breaker\'s included: an admin act once the cause is gone',
-    description: 'Waiting claims go out within seconds, each once.',
+    description:
+      'Waiting claims go out within seconds, each once. A breaker pause whose cause is still present is not lifted: 409 PAYOUT.CAUSE_PRESENT ' +
+      '(imbalance: the currency still does not balance; floor: a lane is still under TREASURY_FLOOR), and nothing is lifted. drift is lifted on the admin\'s word.',
   })
   @ApiOkResponse({ type: PausesDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'PAYOUT.CAUSE_PRESENT: the cause of a breaker pause is still present; nothing resumed' })
   resume(@Body() body: PauseBodyDto, @CurrentPrincipal() who: Principal) {
     return this.commands.execute(new ResumePayoutsCommand(body?.token, actorOf(who)));
   }

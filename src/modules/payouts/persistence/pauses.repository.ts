@@ -23,16 +23,24 @@ export class PausesRepository {
     return queryRows<T>(this.txHost.tx, sql, params);
   }
 
-  /** Pauses `token` for `reason` (once: a second pause for the same reason keeps the first's time and actor). */
-  async pause(token: string, reason: PauseReason, actor: string): Promise<void> {
-    await this.q(`INSERT INTO payout_pauses (token, reason, actor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [token, reason, actor]);
+  /**
+   * Pauses `token` for `reason` (once: a second pause for the same reason keeps the first's time and actor).
+   * True when this call paused it (false: already paused for that reason), so a breaker logs a trip once.
+   */
+  async pause(token: string, reason: PauseReason, actor: string): Promise<boolean> {
+    const rows = await this.q(`INSERT INTO payout_pauses (token, reason, actor) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING token`, [token, reason, actor]);
+    return rows.length > 0;
   }
 
-  /** Lifts every pause of `token` (`*`: every pause of every token). Returns how many were lifted. */
-  async resume(token: string): Promise<number> {
+  /**
+   * Lifts exactly these pauses (each by token and reason), nothing paused since they were read: a resume
+   * that checked their causes never lifts a breaker trip it did not check. Returns how many were lifted.
+   */
+  async lift(pauses: Pick<Pause, 'token' | 'reason'>[]): Promise<number> {
+    if (pauses.length === 0) return 0;
     const rows = await this.q<{ token: string }>(
-      token === ALL_TOKENS ? `DELETE FROM payout_pauses RETURNING token` : `DELETE FROM payout_pauses WHERE token = $1 RETURNING token`,
-      token === ALL_TOKENS ? [] : [token],
+      `DELETE FROM payout_pauses WHERE (token, reason) IN (SELECT * FROM unnest($1::text[], $2::text[])) RETURNING token`,
+      [pauses.map((p) => p.token), pauses.map((p) => p.reason)],
     );
     return rows.length;
   }

@@ -171,6 +171,24 @@ export class PayoutsRepository {
     );
   }
 
+  /**
+   * What the signer's payouts from nonce `minedCount` on will still take from its balance: exactly those a
+   * balance read at the block where the signer had mined `minedCount` transactions does not reflect yet
+   * (any status but dropped: one settled since that block is mined after it). Token amounts exact, ETH at the
+   * gas cap. The floor breaker's "after its unmined payouts" (FloorBreaker).
+   */
+  async unminedCommitments(signer: string, chainId: number, minedCount: number): Promise<{ token: string; amount: string; ethBudget: string }[]> {
+    return this.q(
+      `SELECT token, sum(CASE WHEN token = 'ETH' THEN 0
+                              ELSE coalesce(p.amount_total, (SELECT sum(c.amount_base) FROM claims c WHERE c.id = ANY(p.claim_ids)), 0) END)::text AS amount,
+              sum(value + gas_limit * max_fee_per_gas)::text AS "ethBudget"
+         FROM payouts p
+        WHERE p.signer = $1 AND p.chain_id = $2 AND p.nonce >= $3 AND p.status <> 'dropped'
+        GROUP BY token`,
+      [signer, chainId, minedCount],
+    );
+  }
+
   /** In-flight payouts per signer of this chain (the lanes' load). */
   async inFlightBySigner(chainId: number, signers: string[]): Promise<Map<string, number>> {
     const rows = await this.q<{ signer: string; n: number }>(

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler, QueryBus } from '@nestjs/cqrs';
 import { ChainService } from '../../../../platform/chain/chain.service';
-import { ValidationError } from '../../../../platform/errors/domain-error';
-import { ALL_TOKENS, PausesRepository } from '../../persistence/pauses.repository';
+import { DomainError, ValidationError } from '../../../../platform/errors/domain-error';
+import { GetTrialBalanceQuery } from '../../../ledger/queries/get-trial-balance/get-trial-balance.query';
+import { describeBreach, FloorBreaker } from '../../floor-breaker.service';
+import { ALL_TOKENS, Pause, PausesRepository } from '../../persistence/pauses.repository';
+import { tokenOfCurrency } from '../trip-imbalance-breaker/trip-imbalance-breaker.handler';
 import { PausePayoutsCommand, PausesView, ResumePayoutsCommand } from './pause-payouts.command';
 
 /** The token a pause names: a configured symbol (any case), or every token when none is given. */
@@ -34,7 +37,21 @@ export class PausePayoutsHandler implements ICommandHandler<PausePayoutsCommand>
   }
 }
 
-/** POST /v1/admin/payouts/resume: lifts the pauses of that token (every pause when none is given). Idempotent. */
+/** A breaker's pause cannot be lifted: its cause is still there (409). Nothing was resumed. */
+export class CausePresentError extends DomainError {
+  constructor(causes: string[]) {
+    super('PAYOUT.CAUSE_PRESENT', `nothing resumed: the breaker's cause is still present: ${causes.join('; ')}`);
+  }
+}
+
+/**
+ * POST /v1/admin/payouts/resume: lifts the pauses of that token (every pause when none is given). Idempotent.
+ * A breaker's pause whose cause can be measured is lifted only once the cause is gone (else 409
+ * PAYOUT.CAUSE_PRESENT and nothing is lifted): `imbalance` while the ledger's postings in that currency do not
+ * sum to zero, `floor` while a lane is under TREASURY_FLOOR of that token. Lifting it anyway would only let
+ * payouts through until the breaker's next check trips it again. `drift` is lifted on the admin's word: the
+ * outflow is booked when it trips, so nothing remains to measure, only to explain. `manual` always.
+ */
 @CommandHandler(ResumePayoutsCommand)
 export class ResumePayoutsHandler implements ICommandHandler<ResumePayoutsCommand> {
   private readonly logger = new Logger('Pause');
@@ -42,12 +59,35 @@ export class ResumePayoutsHandler implements ICommandHandler<ResumePayoutsComman
   constructor(
     private readonly chain: ChainService,
     private readonly pauses: PausesRepository,
+    private readonly floor: FloorBreaker,
+    private readonly queries: QueryBus,
   ) {}
 
   async execute(cmd: ResumePayoutsCommand): Promise<PausesView> {
     const token = tokenOf(this.chain, cmd.token);
-    const lifted = await this.pauses.resume(token);
+    // the pauses this resume lifts, read once: their causes are checked, and only they are lifted (a breaker
+    // trip committed meanwhile stays)
+    const lifting = (await this.pauses.list()).filter((p) => token === ALL_TOKENS || p.token === token);
+    const causes = await this.causesPresent(token, lifting);
+    if (causes.length > 0) throw new CausePresentError(causes);
+    const lifted = await this.pauses.lift(lifting);
     if (lifted) this.logger.warn(`payouts of ${token === ALL_TOKENS ? 'every token' : token} resumed by ${cmd.actor} (${lifted} pause(s) lifted)`);
     return { paused: await this.pauses.list() };
+  }
+
+  /** The causes still present of the breaker pauses a resume of `token` would lift. */
+  private async causesPresent(token: string, lifting: Pause[]): Promise<string[]> {
+    const causes: string[] = [];
+    if (lifting.some((p) => p.reason === 'imbalance')) {
+      const { currencies } = await this.queries.execute(new GetTrialBalanceQuery());
+      for (const [currency, sum] of Object.entries(currencies)) {
+        if (sum === '0' || (token !== ALL_TOKENS && tokenOfCurrency(this.chain, currency) !== token)) continue;
+        causes.push(`imbalance: the ledger's postings in ${currency} sum to ${sum} base units, not 0 (GET /v1/ledger/trial-balance)`);
+      }
+    }
+    if (lifting.some((p) => p.reason === 'floor')) {
+      for (const b of await this.floor.breaches(token)) causes.push(`floor: ${describeBreach(this.chain, b)}`);
+    }
+    return causes;
   }
 }

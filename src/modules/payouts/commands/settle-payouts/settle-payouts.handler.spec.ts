@@ -16,6 +16,7 @@ import type { Replacer } from '../../replacer.service';
 import { DropWatch } from '../../watch/drop.watch';
 import type { FinalityWatch } from '../../watch/finality.watch';
 import { FundingWatch } from '../../watch/funding.watch';
+import { FloorBreaker } from '../../floor-breaker.service';
 import { ReplaceWatch } from '../../watch/replace.watch';
 import { ResendWatch } from '../../watch/resend.watch';
 import { SettleWatch } from '../../watch/settle.watch';
@@ -145,7 +146,7 @@ function world(open: PayoutEntity[], config: Partial<AppConfig> = {}) {
   const handler = new SettlePayoutsHandler(
     chain,
     repo,
-    new FundingWatch(funding),
+    new FundingWatch(funding, { check: async () => undefined } as unknown as FloorBreaker),
     new SettleWatch(cfg, txHost, chain, repo, claims, ledger, events),
     new DropWatch(txHost, chain, repo, claims, ledger, payments),
     new ResendWatch(chain, broadcaster),
