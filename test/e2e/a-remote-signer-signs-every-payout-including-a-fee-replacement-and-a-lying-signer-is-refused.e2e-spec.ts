@@ -4,6 +4,7 @@ import { bootApp, http, newWorld, sql, TestApp, waitFor, World } from '../helper
 import { expectPaidExactlyOnce, Entitlement } from '../helpers/assertions';
 import { balanceOf, freshWallet } from '../helpers/chain';
 import { onPrivateChain, PrivateChain, startPrivateChain } from '../helpers/private-chain';
+import { runMain } from '../helpers/process';
 import { RemoteSignerDouble, startRemoteSigner } from '../helpers/remote-signer';
 
 const gwei = (n: number) => '0x' + parseUnits(String(n), 'gwei').toString(16);
@@ -182,5 +183,15 @@ describe('a remote signer signs every payout, including a fee replacement, and a
     expect((await payoutsOf(id)).length).toBe(1);
     await expectPaidExactlyOnce(world, app, provider, entitlements, [world.treasury]);
     for (const h of await storedHashes()) expect(signer.signedHashes.has(h)).toBe(true);
+  });
+
+  it('a remote signer beside a raw key stops boot with one line naming both, showing neither the key nor the URL secret', async () => {
+    const r = await runMain({ ...world.env, TREASURY_PRIVATE_KEY: world.treasuryKey, REMOTE_SIGNER_URL: signer.url, REMOTE_SIGNER_ADDRESS: world.treasury });
+    expect(r.code).toBe(1);
+    const out = r.stdout + r.stderr;
+    expect(out.trim().split('\n')).toEqual([
+      'payrail: REMOTE_SIGNER_URL: set together with TREASURY_PRIVATE_KEY; set only one source of the active key (a remote signer holds it outside this process)',
+    ]);
+    for (const secret of [world.treasuryKey.slice(2), SIGNER_PASSWORD, SIGNER_PATH_TOKEN]) expect(out.toLowerCase()).not.toContain(secret.toLowerCase());
   });
 });
