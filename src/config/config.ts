@@ -577,7 +577,7 @@ export const SECRET_ENV_KEYS = ['TREASURY_PRIVATE_KEY', 'TREASURY_PRIVATE_KEYS',
  * The config of this process, from `env` (process.env), after which the key variables (and the remote
  * signer's URL, which may carry credentials) are deleted from it, whether the parse succeeded or not: the
  * config holds them (TreasuryKey, RemoteSignerTarget), nothing reads them again (the app spawns no child that
- * would need them; scripts/start.js hands them to the app and keeps its own copy), and a later dump of the
+ * would need them; scripts/start.js hands them to the app, then drops its own), and a later dump of the
  * environment (a crash reporter, `/proc/self/environ` aside, a debug endpoint) then shows none.
  */
 export function loadBootConfig(env: Env = process.env): AppConfig {
