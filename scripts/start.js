@@ -46,6 +46,8 @@ async function main() {
   const args = role === 'migrate' ? [entry, 'migrate'] : [entry];
   const env = { ...process.env, ROLE: role === 'migrate' ? 'all' : role };
   const child = spawn(process.execPath, args, { stdio: 'inherit', env, cwd: root });
+  // the app has its copy; this wrapper never needs the keys again (the app deletes them from its own env too)
+  for (const k of ['TREASURY_PRIVATE_KEY', 'TREASURY_PRIVATE_KEYS', 'RETIRED_TREASURY_KEYS', 'REMOTE_SIGNER_URL']) delete process.env[k];
   const forward = (sig) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);

@@ -1,3 +1,4 @@
+import { Wallet } from 'ethers';
 import { ConfigError, loadConfig } from './config/config';
 import { finaliseForChain } from './bootstrap';
 import { devAccount } from './platform/chain/dev-accounts';
@@ -17,12 +18,11 @@ function finalise(env: Record<string, string>, chainId: number, lines: string[] 
 }
 
 describe('finaliseForChain: the signer pool (TREASURY_PRIVATE_KEYS)', () => {
-  it('keeps the pool in order, the first key as treasuryPrivateKey, and logs every lane (never a key)', () => {
+  it('keeps the pool in order and logs every lane (never a key)', () => {
     const keys = [real(0x11), real(0x22), real(0x33)];
     const lines: string[] = [];
     const out = finalise({ TREASURY_PRIVATE_KEYS: keys.join(',') }, 1, lines);
-    expect(out.treasuryPrivateKeys).toEqual(keys);
-    expect(out.treasuryPrivateKey).toBe(keys[0]);
+    expect(out.treasuryPrivateKeys.map((k) => k.reveal())).toEqual(keys);
     const line = lines.find((l) => l.startsWith('chain 1 at https://rpc.example; '))!;
     expect(line).toMatch(/; treasury pool of 3 signers 0x[0-9a-fA-F]{40}, 0x[0-9a-fA-F]{40}, 0x[0-9a-fA-F]{40}$/);
     for (const k of keys) expect(lines.join('\n')).not.toContain(k.slice(2));
@@ -40,14 +40,20 @@ describe('finaliseForChain: the signer pool (TREASURY_PRIVATE_KEYS)', () => {
   it('with neither key set, a dev chain uses dev account 0 as the one lane; any other chain requires a key', () => {
     const lines: string[] = [];
     const out = finalise({}, 31337, lines);
-    expect(out.treasuryPrivateKeys).toEqual([devAccount(0).privateKey]);
-    expect(out.treasuryPrivateKey).toBe(devAccount(0).privateKey);
+    expect(out.treasuryPrivateKeys.map((k) => k.reveal())).toEqual([devAccount(0).privateKey]);
     expect(lines).toContain('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
-    expect(() => finalise({}, 1)).toThrow(/^TREASURY_PRIVATE_KEY: required on chain 1 \(or TREASURY_PRIVATE_KEYS, a pool of keys\)$/);
+    expect(() => finalise({}, 1)).toThrow(/^TREASURY_PRIVATE_KEY: required on chain 1 \(or TREASURY_PRIVATE_KEYS, TREASURY_KEYSTORE or REMOTE_SIGNER_URL\)$/);
   });
 
-  it('a config built by hand with only treasuryPrivateKey (the one-key form) still finalises to one lane', () => {
-    const cfg = { ...loadConfig(base), chainId: 1, treasuryPrivateKey: real(0x44) };
-    expect(finaliseForChain(cfg, () => undefined).treasuryPrivateKeys).toEqual([real(0x44)]);
+  it('a remote signer: no dev fallback key, its address is the lane (logged with the signer host, never its URL); a dev account is refused off dev chains', () => {
+    const lines: string[] = [];
+    const url = 'https://ops:S3cretS1gnerToken@signer.example:9000/';
+    const address = new Wallet(real(0x55)).address;
+    const out = finalise({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: address }, 1, lines);
+    expect(out.treasuryPrivateKeys).toEqual([]);
+    expect(lines).toContain(`chain 1 at https://rpc.example; treasury ${address} (signed by the remote signer at https://signer.example:9000)`);
+    expect(lines.join('\n')).not.toContain('S3cret');
+    expect(() => finalise({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: devAccount(3).address }, 1)).toThrow(`REMOTE_SIGNER_ADDRESS: ${devAccount(3).address} is a well-known dev account (its key is published), refused on chain 1`);
+    expect(finalise({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: devAccount(3).address }, 31337).remoteSigner!.addresses).toEqual([devAccount(3).address]);
   });
 });

@@ -6,14 +6,14 @@ import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { Wallet } from 'ethers';
 import { MetricsServer, serveWorkerMetrics } from './platform/metrics/worker-metrics-server';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, tokensLine } from './config/config';
+import { TreasuryKey } from './config/treasury-key';
 import { createProvider } from './platform/chain/chain.service';
 import { BOOT_RPC_DELAYS_MS, shortRpcReason, withRpcRetry } from './platform/chain/rpc-retry';
 import { rpcHost } from './platform/chain/rpc-url';
-import { DEV_CHAIN_IDS, devAccount, isWellKnownDevKey } from './platform/chain/dev-accounts';
+import { DEV_CHAIN_IDS, devAccount, isWellKnownDevAddress, isWellKnownDevKey } from './platform/chain/dev-accounts';
 import { ensureDatabase } from './platform/database/ensure-database';
 import { runMigrations } from './platform/database/data-source';
 import { sendProblem, toProblem } from './platform/errors/problem.filter';
@@ -123,21 +123,25 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
   const where = production ? `with NODE_ENV=production (chain ${config.chainId})` : `on chain ${config.chainId}`;
   const out = { ...config };
   if (!dev && out.tokensFromDevchain) throw new ConfigError(`TOKENS: required ${where} (the dev chain file only configures dev chains)`);
-  // the active keys; a config built by hand may carry only `treasuryPrivateKey` (the one-key form)
-  const keys = out.treasuryPrivateKeys.length ? [...out.treasuryPrivateKeys] : out.treasuryPrivateKey ? [out.treasuryPrivateKey] : [];
+  // the active signers: keys (raw or keystore), or the addresses of a remote signer (no key here)
+  const remote = out.remoteSigner;
+  const keys = [...out.treasuryPrivateKeys];
   const pool = out.treasuryKeysVar === 'TREASURY_PRIVATE_KEYS';
-  if (keys.length === 0) {
-    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where} (or TREASURY_PRIVATE_KEYS, a pool of keys)`);
-    keys.push(devAccount(0).privateKey);
+  if (remote) {
+    // a remote signer signing for a published dev account pays from an account anyone can drain
+    const i = remote.addresses.findIndex(isWellKnownDevAddress);
+    if (!dev && i >= 0) throw new ConfigError(`REMOTE_SIGNER_ADDRESS: ${remote.addresses[i]} is a well-known dev account (its key is published), refused ${where}`);
+  } else if (keys.length === 0) {
+    if (!dev) throw new ConfigError(`TREASURY_PRIVATE_KEY: required ${where} (or TREASURY_PRIVATE_KEYS, TREASURY_KEYSTORE or REMOTE_SIGNER_URL)`);
+    keys.push(new TreasuryKey(devAccount(0).privateKey));
     log('TREASURY_PRIVATE_KEY unset: using dev chain account 0 (dev chains only)');
   } else if (!dev) {
     // every active key: one published key in a pool pays from an account anyone can drain
-    const i = keys.findIndex(isWellKnownDevKey);
+    const i = keys.findIndex((k) => isWellKnownDevKey(k.reveal()));
     if (i >= 0) throw new ConfigError(pool ? `TREASURY_PRIVATE_KEYS: entry ${i + 1} is a well-known dev key, refused ${where}` : `${out.treasuryKeysVar}: a well-known dev key is refused ${where}`);
   }
   out.treasuryPrivateKeys = keys;
-  out.treasuryPrivateKey = keys[0]!;
-  if (!dev && out.retiredTreasuryKeys.some(isWellKnownDevKey)) {
+  if (!dev && out.retiredTreasuryKeys.some((k) => isWellKnownDevKey(k.reveal()))) {
     throw new ConfigError(`RETIRED_TREASURY_KEYS: a well-known dev key is refused ${where}`);
   }
   if (out.apiKeys.length === 0) {
@@ -158,9 +162,10 @@ export function finaliseForChain(config: AppConfig, log: (line: string) => void)
     out.webhookAllowPrivateTargets = dev;
     if (dev) log('WEBHOOK_ALLOW_PRIVATE_TARGETS unset: outbound webhooks may target loopback and private addresses (dev chains only)');
   }
-  const active = keys.map((k) => new Wallet(k).address);
-  const retired = out.retiredTreasuryKeys.map((k) => new Wallet(k).address);
-  const treasury = active.length > 1 ? `treasury pool of ${active.length} signers ${active.join(', ')}` : `treasury ${active[0]}`;
+  const active = remote ? [...remote.addresses] : keys.map((k) => k.address);
+  const retired = out.retiredTreasuryKeys.map((k) => k.address);
+  const signedBy = remote ? ` (signed by the remote signer at ${remote.host})` : '';
+  const treasury = (active.length > 1 ? `treasury pool of ${active.length} signers ${active.join(', ')}` : `treasury ${active[0]}`) + signedBy;
   log(`chain ${config.chainId} at ${rpcHost(config.chainRpcUrl)}; ${treasury}${retired.length ? `; retired signers ${retired.join(', ')}` : ''}`);
   log(tokensLine(out));
   return out;

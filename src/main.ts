@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { BootError, preflight, startApp } from './bootstrap';
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadBootConfig } from './config/config';
 import { runMigrations } from './platform/database/data-source';
 import { ensureDatabase } from './platform/database/ensure-database';
 
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
     return;
   }
-  const config = loadConfig();
+  // the key variables leave process.env here (loadBootConfig): from now on only the config holds them
+  const config = loadBootConfig();
   const running = await startApp(await preflight(config));
   if (running.url) console.log(`Payrail (${config.role}) listening on ${running.url} — docs at ${running.url}/docs`);
   else console.log(`Payrail worker started${running.metricsUrl ? ` — metrics at ${running.metricsUrl}/metrics` : ''}`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { rpcHost } from '../platform/chain/rpc-url';
 import { encryptKeystoreJsonSync, Wallet } from 'ethers';
 import { ConfigError, loadConfig, SCOPES, tokensLine } from './config';
+import { TreasuryKey } from './treasury-key';
 
 const USDC_ADDRESS = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
 
@@ -27,6 +28,9 @@ function configError(extra: Record<string, string | undefined>): ConfigError {
   }
   throw new Error(`expected loadConfig to throw for ${JSON.stringify(extra)}`);
 }
+
+/** The key material of TreasuryKey holders (the config never shows it otherwise). */
+const hexes = (keys: TreasuryKey[]) => keys.map((k) => k.reveal());
 
 describe('loadConfig', () => {
   describe('defaults', () => {
@@ -54,7 +58,8 @@ describe('loadConfig', () => {
       expect(c.apiKeys).toEqual([]);
       expect(c.webhookSecrets).toEqual([]);
       expect(c.adminToken).toBeNull();
-      expect(c.treasuryPrivateKey).toBeNull();
+      expect(c.treasuryPrivateKeys).toEqual([]);
+      expect(c.remoteSigner).toBeNull();
     });
 
     it('uses the explicit RPC and not the dev chain', () => {
@@ -113,7 +118,7 @@ describe('loadConfig', () => {
         { name: 'beta', secret: 'beta:secret:with:colons-2', scopes: [...SCOPES] },
         { name: 'gamma', secret: 'gamma-secret-3', scopes: ['claims:read', 'webhooks'] },
       ]);
-      expect(c.treasuryPrivateKey).toBe(devAccount(0).privateKey);
+      expect(hexes(c.treasuryPrivateKeys)).toEqual([devAccount(0).privateKey]);
     });
 
     it('TRUST_PROXY: unset = trust none; a hop count; a list of IPs and CIDRs (as Fastify trustProxy takes them)', () => {
@@ -385,23 +390,21 @@ describe('loadConfig', () => {
     it('neither key set: no active key (boot resolves the dev default), named TREASURY_PRIVATE_KEY', () => {
       const c = loadConfig(env());
       expect(c.treasuryPrivateKeys).toEqual([]);
-      expect(c.treasuryPrivateKey).toBeNull();
       expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEY');
     });
 
-    it('TREASURY_PRIVATE_KEY alone: one lane, treasuryPrivateKey = treasuryPrivateKeys[0]', () => {
+    it('TREASURY_PRIVATE_KEY alone: one lane', () => {
       const c = loadConfig(env({ TREASURY_PRIVATE_KEY: k1 }));
-      expect(c.treasuryPrivateKeys).toEqual([k1]);
-      expect(c.treasuryPrivateKey).toBe(k1);
+      expect(hexes(c.treasuryPrivateKeys)).toEqual([k1]);
       expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEY');
     });
 
-    it('TREASURY_PRIVATE_KEYS: the pool in the given order (trimmed, 0x added, lower-cased); the first is treasuryPrivateKey', () => {
+    it('TREASURY_PRIVATE_KEYS: the pool in the given order (trimmed, 0x added, lower-cased)', () => {
       const c = loadConfig(env({ TREASURY_PRIVATE_KEYS: ` ${k1}, ${k2.slice(2).toUpperCase()} ,${k3},` }));
-      expect(c.treasuryPrivateKeys).toEqual([k1, k2, k3]);
-      expect(c.treasuryPrivateKey).toBe(k1);
+      expect(hexes(c.treasuryPrivateKeys)).toEqual([k1, k2, k3]);
+      expect(c.treasuryPrivateKeys.map((k) => k.address)).toEqual([21, 22, 23].map((i) => devAccount(i).address));
       expect(c.treasuryKeysVar).toBe('TREASURY_PRIVATE_KEYS');
-      expect(loadConfig(env({ TREASURY_PRIVATE_KEYS: k2 })).treasuryPrivateKeys).toEqual([k2]); // a pool of one
+      expect(hexes(loadConfig(env({ TREASURY_PRIVATE_KEYS: k2 })).treasuryPrivateKeys)).toEqual([k2]); // a pool of one
       expect(loadConfig(env({ TREASURY_PRIVATE_KEYS: '' })).treasuryPrivateKeys).toEqual([]); // empty = unset
     });
 
@@ -435,7 +438,7 @@ describe('loadConfig', () => {
       );
       expect(configError({ TREASURY_PRIVATE_KEY: k1, RETIRED_TREASURY_KEYS: k1 }).message).toMatch(/^RETIRED_TREASURY_KEYS: entry 1 is also an active key \(TREASURY_PRIVATE_KEY\)/);
       const ok = loadConfig(env({ TREASURY_PRIVATE_KEYS: `${k1},${k2}`, RETIRED_TREASURY_KEYS: k3 }));
-      expect(ok.retiredTreasuryKeys).toEqual([k3]);
+      expect(hexes(ok.retiredTreasuryKeys)).toEqual([k3]);
     });
 
     it('MAX_INFLIGHT_PER_SIGNER: 16 by default, 1..1000', () => {
@@ -443,6 +446,67 @@ describe('loadConfig', () => {
       expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1' })).maxInflightPerSigner).toBe(1);
       expect(loadConfig(env({ MAX_INFLIGHT_PER_SIGNER: '1000' })).maxInflightPerSigner).toBe(1000);
       for (const v of ['0', '1001', 'many', '2.5']) expect(configError({ MAX_INFLIGHT_PER_SIGNER: v }).message).toMatch(/^MAX_INFLIGHT_PER_SIGNER: /);
+    });
+  });
+
+  describe('treasury controls (issue 14): REMOTE_SIGNER_URL with REMOTE_SIGNER_ADDRESS', () => {
+    const signer = devAccount(24).address;
+    const url = 'https://signer:S3cretSignerToken@web3signer.internal:9000/api/S3cretPathToken123';
+    const remote = (extra: Record<string, string> = {}) => loadConfig(env({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer.toLowerCase(), ...extra }));
+
+    it('the active lane is the address (checksummed), no key in the config; the timeout defaults to 5000 ms', () => {
+      const c = remote();
+      expect(c.treasuryPrivateKeys).toEqual([]);
+      expect(c.treasuryKeysVar).toBe('REMOTE_SIGNER_URL');
+      expect(c.remoteSigner!.addresses).toEqual([signer]);
+      expect(c.remoteSigner!.timeoutMs).toBe(5000);
+      expect(c.remoteSigner!.host).toBe('https://web3signer.internal:9000');
+      expect(c.remoteSigner!.reveal()).toBe(url);
+      expect(remote({ REMOTE_SIGNER_TIMEOUT_MS: '250' }).remoteSigner!.timeoutMs).toBe(250);
+      expect(configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer, REMOTE_SIGNER_TIMEOUT_MS: '10' }).message).toMatch(/^REMOTE_SIGNER_TIMEOUT_MS: must be between 100 and 60000/);
+    });
+
+    it('a comma list of addresses is one lane each, in order; a repeat or a bad address is refused by position', () => {
+      const other = devAccount(25).address;
+      expect(remote({ REMOTE_SIGNER_ADDRESS: `${signer}, ${other},` }).remoteSigner!.addresses).toEqual([signer, other]);
+      expect(configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: `${signer},${signer.toLowerCase()}` }).message).toBe('REMOTE_SIGNER_ADDRESS: entry 2 repeats an earlier entry (each address is listed once)');
+      expect(configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: '0x1234' }).message).toBe('REMOTE_SIGNER_ADDRESS: entry 1 "0x1234" is not an address');
+      // mixed case with a wrong checksum: a typo, not an address
+      const i = [...signer].findIndex((ch, j) => j > 1 && /[a-fA-F]/.test(ch));
+      const flipped = signer[i] === signer[i]!.toUpperCase() ? signer[i]!.toLowerCase() : signer[i]!.toUpperCase();
+      const broken = signer.slice(0, i) + flipped + signer.slice(i + 1);
+      expect(configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: broken }).message).toMatch(/^REMOTE_SIGNER_ADDRESS: entry 1 .* is not an address$/);
+    });
+
+    it('one without the other, or beside a raw key or a keystore, stops boot with one line that never shows the URL', () => {
+      const messages = [
+        configError({ REMOTE_SIGNER_URL: url }).message,
+        configError({ REMOTE_SIGNER_ADDRESS: signer }).message,
+        configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer, TREASURY_PRIVATE_KEY: devAccount(21).privateKey }).message,
+        configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer, TREASURY_PRIVATE_KEYS: devAccount(21).privateKey }).message,
+        configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer, TREASURY_KEYSTORE: '/nonexistent/keystore.json' }).message,
+        configError({ REMOTE_SIGNER_URL: 'ftp://signer:S3cretSignerToken@host/', REMOTE_SIGNER_ADDRESS: signer }).message,
+        configError({ REMOTE_SIGNER_URL: 'not a url S3cretSignerToken', REMOTE_SIGNER_ADDRESS: signer }).message,
+      ];
+      expect(messages).toEqual([
+        'REMOTE_SIGNER_ADDRESS: required with REMOTE_SIGNER_URL (the address whose key the remote signer holds)',
+        'REMOTE_SIGNER_URL: required with REMOTE_SIGNER_ADDRESS (the JSON-RPC signer that holds its key)',
+        'REMOTE_SIGNER_URL: set together with TREASURY_PRIVATE_KEY; set only one source of the active key (a remote signer holds it outside this process)',
+        'REMOTE_SIGNER_URL: set together with TREASURY_PRIVATE_KEYS; set only one source of the active key (a remote signer holds it outside this process)',
+        'REMOTE_SIGNER_URL: set together with TREASURY_KEYSTORE; set only one source of the active key (a remote signer holds it outside this process)',
+        'REMOTE_SIGNER_URL: protocol must be one of http:, https:',
+        'REMOTE_SIGNER_URL: not a valid URL',
+      ]);
+      for (const m of messages) expect(m).not.toMatch(/S3cret/);
+    });
+
+    it('RETIRED_TREASURY_KEYS stay raw keys beside a remote signer (a rotation from a key to it); the remote address itself cannot be retired', () => {
+      const old = devAccount(21);
+      const c = remote({ RETIRED_TREASURY_KEYS: old.privateKey });
+      expect(c.retiredTreasuryKeys.map((k) => k.address)).toEqual([old.address]);
+      expect(configError({ REMOTE_SIGNER_URL: url, REMOTE_SIGNER_ADDRESS: signer, RETIRED_TREASURY_KEYS: devAccount(24).privateKey }).message).toBe(
+        'RETIRED_TREASURY_KEYS: entry 1 is also an active key (REMOTE_SIGNER_ADDRESS); a key is either active or retired, remove it from one list',
+      );
     });
   });
 
@@ -462,7 +526,7 @@ describe('loadConfig', () => {
 
     it('decrypts the active key from the keystore with the password file (one trailing newline ignored)', () => {
       const c = loadConfig(env({ TREASURY_KEYSTORE: keystore, TREASURY_KEYSTORE_PASSWORD_FILE: password }));
-      expect(c.treasuryPrivateKeys).toEqual([key]);
+      expect(hexes(c.treasuryPrivateKeys)).toEqual([key]);
       expect(c.treasuryKeysVar).toBe('TREASURY_KEYSTORE');
     });
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SigningKey, Wallet } from 'ethers';
+import { getAddress, SigningKey, Wallet } from 'ethers';
+import { RemoteSignerTarget, TreasuryKey } from './treasury-key';
 
 /**
  * The one place where the environment is read. `loadConfig` validates every key and throws a
@@ -58,21 +59,19 @@ export interface AppConfig {
   /** the dev chain file's chainId when its tokens (or chain id) are used: boot checks it against the RPC */
   devchainChainId: number | null;
   /**
-   * The first active key (`treasuryPrivateKeys[0]`), kept for the code written for one key; null = unset,
-   * which finaliseForChain resolves (dev account 0 on dev chains only)
+   * Every active key, one signer lane each (TREASURY_PRIVATE_KEY, the pool of TREASURY_PRIVATE_KEYS, or the
+   * key of TREASURY_KEYSTORE), in the order given; [] = unset (finaliseForChain resolves it: dev account 0 on
+   * dev chains only) or a remote signer (`remoteSigner`). Each held so no dump of the config shows it.
    */
-  treasuryPrivateKey: string | null;
-  /**
-   * Every active key, one signer lane each (TREASURY_PRIVATE_KEY, or the pool of TREASURY_PRIVATE_KEYS), in
-   * the order given, 0x-prefixed; [] = unset (resolved by finaliseForChain like `treasuryPrivateKey`)
-   */
-  treasuryPrivateKeys: string[];
-  /** the key that set `treasuryPrivateKeys` (TREASURY_PRIVATE_KEY when neither is set), named in boot's messages */
-  treasuryKeysVar: 'TREASURY_PRIVATE_KEY' | 'TREASURY_PRIVATE_KEYS' | 'TREASURY_KEYSTORE';
+  treasuryPrivateKeys: TreasuryKey[];
+  /** where the active signers come from, named in boot's messages (TREASURY_PRIVATE_KEY when nothing is set) */
+  treasuryKeysVar: 'TREASURY_PRIVATE_KEY' | 'TREASURY_PRIVATE_KEYS' | 'TREASURY_KEYSTORE' | 'REMOTE_SIGNER_URL';
+  /** REMOTE_SIGNER_URL + REMOTE_SIGNER_ADDRESS: the active lanes are signed by a JSON-RPC signer holding the key; null = a local key */
+  remoteSigner: RemoteSignerTarget | null;
   /** payouts one lane may have broadcast and unconfirmed before new claims wait for (or batch into) its next one */
   maxInflightPerSigner: number;
   /** keys that take no new payouts but stay loaded to replace, cancel and settle their in-flight ones (rotation) */
-  retiredTreasuryKeys: string[];
+  retiredTreasuryKeys: TreasuryKey[];
   confirmations: number;
   /** blocks after which a mined payout is final; null = the RPC's `finalized` block, else 64 (API.md "Finality") */
   finalityDepth: number | null;
@@ -538,28 +537,94 @@ function privateKey(raw: string, what: string): string {
 }
 
 /**
- * The active keys: TREASURY_PRIVATE_KEY (one lane) or TREASURY_PRIVATE_KEYS (a pool), never both (which one
- * would be meant is a guess), and none of them also in RETIRED_TREASURY_KEYS. That overlap is refused rather
- * than the retired entry ignored: it is a rotation half done (the key was meant to stop taking payouts, or
- * meant to stay), and guessing either way would silently keep paying from a key the operator means to drain,
- * or keep a wanted lane idle.
+ * The active signers: TREASURY_PRIVATE_KEY (one lane), TREASURY_PRIVATE_KEYS (a pool), TREASURY_KEYSTORE (one
+ * lane, the key decrypted here) or REMOTE_SIGNER_URL (the key never enters the process), exactly one of them
+ * (two sources: which one is meant would be a guess), and none of them also in RETIRED_TREASURY_KEYS. That
+ * overlap is refused rather than the retired entry ignored: it is a rotation half done (the key was meant to
+ * stop taking payouts, or meant to stay), and guessing either way would silently keep paying from a key the
+ * operator means to drain, or keep a wanted lane idle. Retired keys are raw keys whatever the active source
+ * (a rotation from a raw key to a remote signer keeps the old key loaded for its in-flight payouts).
  */
-function treasuryKeys(env: Env): { active: string[]; retired: string[]; from: AppConfig['treasuryKeysVar'] } {
+function treasuryKeys(env: Env): { active: TreasuryKey[]; retired: TreasuryKey[]; remote: RemoteSignerTarget | null; from: AppConfig['treasuryKeysVar'] } {
   const single = (env.TREASURY_PRIVATE_KEY ?? '').trim();
   const pool = privateKeys(env, 'TREASURY_PRIVATE_KEYS');
   if (single !== '' && pool.length > 0) {
     throw new ConfigError('TREASURY_PRIVATE_KEYS: set together with TREASURY_PRIVATE_KEY; set only one (a pool: every key in TREASURY_PRIVATE_KEYS)');
   }
-  const keystore = keystoreKey(env, single !== '' || pool.length > 0);
+  const localSource = single !== '' ? 'TREASURY_PRIVATE_KEY' : pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : (env.TREASURY_KEYSTORE ?? '').trim() !== '' ? 'TREASURY_KEYSTORE' : null;
+  // checked before the keystore is decrypted: a conflict is reported without reading a password
+  const remote = remoteSigner(env, localSource);
+  const keystore = remote ? null : keystoreKey(env, single !== '' || pool.length > 0);
   const active = keystore ? [keystore] : pool.length > 0 ? pool : single !== '' ? [privateKey(single, 'TREASURY_PRIVATE_KEY')] : [];
   const retired = privateKeys(env, 'RETIRED_TREASURY_KEYS');
-  const activeName = keystore ? 'TREASURY_KEYSTORE' : pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : 'TREASURY_PRIVATE_KEY';
+  const activeName = remote ? 'REMOTE_SIGNER_URL' : keystore ? 'TREASURY_KEYSTORE' : pool.length > 0 ? 'TREASURY_PRIVATE_KEYS' : 'TREASURY_PRIVATE_KEY';
+  const retiredKeys = retired.map((k) => new TreasuryKey(k));
   retired.forEach((k, i) => {
-    if (active.includes(k)) {
-      throw new ConfigError(`RETIRED_TREASURY_KEYS: entry ${i + 1} is also an active key (${activeName}); a key is either active or retired, remove it from one list`);
+    if (active.includes(k) || remote?.addresses.includes(retiredKeys[i]!.address)) {
+      throw new ConfigError(`RETIRED_TREASURY_KEYS: entry ${i + 1} is also an active key (${activeName === 'REMOTE_SIGNER_URL' ? 'REMOTE_SIGNER_ADDRESS' : activeName}); a key is either active or retired, remove it from one list`);
     }
   });
-  return { active, retired, from: activeName };
+  return { active: active.map((k) => new TreasuryKey(k)), retired: retiredKeys, remote, from: activeName };
+}
+
+/**
+ * REMOTE_SIGNER_URL + REMOTE_SIGNER_ADDRESS (API.md "Treasury controls"): every signature of the active lanes
+ * is a JSON-RPC `eth_signTransaction` to that URL (Web3Signer, Clef, ...), so no active key is in this process.
+ * REMOTE_SIGNER_ADDRESS is the account it signs for (a comma list: one lane each, all on the same signer); what
+ * comes back is checked against it and against the request (RemoteSigner). Null when REMOTE_SIGNER_URL is unset.
+ * The URL may carry credentials: no message shows it (the value of a bad URL is not echoed either).
+ */
+function remoteSigner(env: Env, localSource: string | null): RemoteSignerTarget | null {
+  const raw = (env.REMOTE_SIGNER_URL ?? '').trim();
+  const addressList = (env.REMOTE_SIGNER_ADDRESS ?? '').trim();
+  if (raw === '') {
+    if (addressList !== '') throw new ConfigError('REMOTE_SIGNER_URL: required with REMOTE_SIGNER_ADDRESS (the JSON-RPC signer that holds its key)');
+    return null;
+  }
+  if (localSource) {
+    throw new ConfigError(`REMOTE_SIGNER_URL: set together with ${localSource}; set only one source of the active key (a remote signer holds it outside this process)`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('REMOTE_SIGNER_URL: not a valid URL');
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol)) throw new ConfigError('REMOTE_SIGNER_URL: protocol must be one of http:, https:');
+  if (addressList === '') throw new ConfigError('REMOTE_SIGNER_ADDRESS: required with REMOTE_SIGNER_URL (the address whose key the remote signer holds)');
+  const addresses: string[] = [];
+  addressList.split(',').map((a) => a.trim()).forEach((a, i) => {
+    if (a === '') return; // a trailing or doubled comma
+    let address: string;
+    try {
+      if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error('not hex');
+      address = getAddress(a); // a mixed-case address must carry a valid checksum
+    } catch {
+      throw new ConfigError(`REMOTE_SIGNER_ADDRESS: entry ${i + 1} ${shown(a)} is not an address`);
+    }
+    if (addresses.includes(address)) throw new ConfigError(`REMOTE_SIGNER_ADDRESS: entry ${i + 1} repeats an earlier entry (each address is listed once)`);
+    addresses.push(address);
+  });
+  if (addresses.length === 0) throw new ConfigError('REMOTE_SIGNER_ADDRESS: no address in the list');
+  return new RemoteSignerTarget(raw, addresses, int(env, 'REMOTE_SIGNER_TIMEOUT_MS', 5000, 100, 60_000));
+}
+
+/** Read at boot and then removed from process.env (loadBootConfig): nothing later re-reads them. */
+export const SECRET_ENV_KEYS = ['TREASURY_PRIVATE_KEY', 'TREASURY_PRIVATE_KEYS', 'RETIRED_TREASURY_KEYS', 'REMOTE_SIGNER_URL'] as const;
+
+/**
+ * The config of this process, from `env` (process.env), after which the key variables (and the remote
+ * signer's URL, which may carry credentials) are deleted from it, whether the parse succeeded or not: the
+ * config holds them (TreasuryKey, RemoteSignerTarget), nothing reads them again (the app spawns no child that
+ * would need them; scripts/start.js hands them to the app, then drops its own), and a later dump of the
+ * environment (a crash reporter, `/proc/self/environ` aside, a debug endpoint) then shows none.
+ */
+export function loadBootConfig(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } finally {
+    for (const key of SECRET_ENV_KEYS) delete env[key];
+  }
 }
 
 /**
@@ -641,9 +706,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     tokens: parseTokens(env, devFile),
     tokensFromDevchain: !env.TOKENS && devFile !== null,
     devchainChainId: devFile?.chainId ?? null,
-    treasuryPrivateKey: keys.active[0] ?? null,
     treasuryPrivateKeys: keys.active,
     treasuryKeysVar: keys.from,
+    remoteSigner: keys.remote,
     maxInflightPerSigner: int(env, 'MAX_INFLIGHT_PER_SIGNER', 16, 1, 1000),
     retiredTreasuryKeys: keys.retired,
     confirmations: int(env, 'CONFIRMATIONS', 1, 1, 1000),

@@ -48,8 +48,7 @@ describe('a signer pool boots, lists every lane and refuses both key settings', 
     expect(new Set(world.treasuries).size).toBe(3);
     expect(world.env.TREASURY_PRIVATE_KEYS!.split(',')).toEqual(world.treasuryKeys);
     expect(world.env.TREASURY_PRIVATE_KEY).toBeUndefined();
-    expect(app!.config.treasuryPrivateKeys).toEqual(world.treasuryKeys);
-    expect(app!.config.treasuryPrivateKey).toBe(world.treasuryKeys[0]);
+    expect(app!.config.treasuryPrivateKeys.map((k) => k.reveal())).toEqual(world.treasuryKeys);
   });
 
   it('GET /v1/admin/signers lists the three lanes, in order, as active, each with its own nonce and on-chain balances', async () => {

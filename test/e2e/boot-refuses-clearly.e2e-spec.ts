@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_ADMIN_TOKEN, DEV_API_KEY, finaliseForChain } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
+import { TreasuryKey } from '../../src/config/treasury-key';
 import { devAccount } from '../../src/platform/chain/dev-accounts';
 import { runMain } from '../helpers/process';
 
@@ -51,12 +52,12 @@ describe('boot refuses clearly, in one line', () => {
 
   it('with NODE_ENV=production, no dev fallback is used and the published dev secrets are refused, even on a dev chain id', () => {
     const prod = { ...loadConfig(base), nodeEnv: 'production', chainId: 31337 };
-    const ok = { treasuryPrivateKey: '0x' + '11'.repeat(32), apiKeys: [{ name: 'a', secret: 'abcdefgh' }], adminToken: 'y'.repeat(32), tokensFromDevchain: false };
+    const ok = { treasuryPrivateKeys: [new TreasuryKey('0x' + '11'.repeat(32))], apiKeys: [{ name: 'a', secret: 'abcdefgh' }], adminToken: 'y'.repeat(32), tokensFromDevchain: false };
     const lines: string[] = [];
-    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKey: null }, (l) => lines.push(l))).toThrow(/^TREASURY_PRIVATE_KEY: required with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKeys: [] }, (l) => lines.push(l))).toThrow(/^TREASURY_PRIVATE_KEY: required with NODE_ENV=production/);
     expect(() => finaliseForChain({ ...prod, ...ok, apiKeys: [] }, (l) => lines.push(l))).toThrow(/^API_KEYS: required with NODE_ENV=production/);
     expect(() => finaliseForChain({ ...prod, ...ok, adminToken: null }, (l) => lines.push(l))).toThrow(/^ADMIN_TOKEN: required with NODE_ENV=production/);
-    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKey: devAccount(0).privateKey }, () => undefined)).toThrow(/^TREASURY_PRIVATE_KEY: a well-known dev key is refused with NODE_ENV=production/);
+    expect(() => finaliseForChain({ ...prod, ...ok, treasuryPrivateKeys: [new TreasuryKey(devAccount(0).privateKey)] }, () => undefined)).toThrow(/^TREASURY_PRIVATE_KEY: a well-known dev key is refused with NODE_ENV=production/);
     expect(() => finaliseForChain({ ...prod, ...ok, apiKeys: [{ name: 'dev', secret: DEV_API_KEY }] }, () => undefined)).toThrow(/^API_KEYS: the published dev key is refused/);
     expect(() => finaliseForChain({ ...prod, ...ok, adminToken: DEV_ADMIN_TOKEN }, () => undefined)).toThrow(/^ADMIN_TOKEN: the published dev token is refused/);
     expect(lines).toEqual([]); // no fallback was taken
@@ -77,7 +78,7 @@ describe('boot refuses clearly, in one line', () => {
     expect(dev.apiKeys).toEqual([{ name: 'dev', secret: 'payrail-dev-key' }]);
     expect(dev.adminToken).toBe(DEV_ADMIN_TOKEN);
     expect(dev.adminToken!.length).toBeGreaterThanOrEqual(32);
-    expect(dev.treasuryPrivateKey).toBe(devAccount(0).privateKey);
+    expect(dev.treasuryPrivateKeys.map((k) => k.reveal())).toEqual([devAccount(0).privateKey]);
     expect(lines.join('\n')).not.toContain(devAccount(0).privateKey); // never logs the key
   });
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { FetchRequest, Interface, JsonRpcPayload, JsonRpcProvider, JsonRpcResult, Network, Wallet } from 'ethers';
+import { FetchRequest, Interface, JsonRpcPayload, JsonRpcProvider, JsonRpcResult, Network } from 'ethers';
 import { APP_CONFIG, AppConfig, TokenConfig } from '../../config/config';
 import { redactRpcError, registerRpcUrl } from './rpc-url';
+import { createSigners, TxSigner } from './signers';
 
 export const ERC20 = new Interface([
   'function transfer(address to, uint256 amount) returns (bool)',
@@ -13,58 +14,59 @@ export const ERC20 = new Interface([
 export type SignerRole = 'active' | 'retired';
 
 /**
- * The chain port: one JSON-RPC provider (no response cache: nonces and receipts are polled), the signing
- * keys, and the token list. Boot (`src/bootstrap.ts`) has already checked the chain id and the key policy.
- * Keys: the active ones (TREASURY_PRIVATE_KEY, or the pool of TREASURY_PRIVATE_KEYS: one signer lane each,
- * all taking new payouts) and the retired ones (RETIRED_TREASURY_KEYS: loaded only to replace, cancel and
- * settle their in-flight payouts). Only the payouts module's PayoutSigner signs.
+ * The chain port: one JSON-RPC provider (no response cache: nonces and receipts are polled), the signers,
+ * and the token list. Boot (`src/bootstrap.ts`) has already checked the chain id and the key policy.
+ * Signers (the signer port, ADR 0007): the active ones (TREASURY_PRIVATE_KEY, the pool of
+ * TREASURY_PRIVATE_KEYS, the TREASURY_KEYSTORE key, or REMOTE_SIGNER_ADDRESS signed through REMOTE_SIGNER_URL:
+ * one lane each, all taking new payouts) and the retired ones (RETIRED_TREASURY_KEYS: loaded only to replace,
+ * cancel and settle their in-flight payouts). Only the payouts module's PayoutSigner signs; everything else
+ * reads addresses only (a remote signer's address comes from config, its key is never here).
  */
 @Injectable()
 export class ChainService implements OnApplicationShutdown {
   readonly provider: JsonRpcProvider;
-  /** every active key, in the configured order */
-  readonly actives: readonly Wallet[];
-  /** the first active key (the only one before signer pools; code written for one signer still reads it) */
-  readonly treasury: Wallet;
-  readonly retired: readonly Wallet[];
+  /** every active signer, in the configured order */
+  readonly actives: readonly TxSigner[];
+  /** the first active signer (the only one before signer pools; code written for one signer reads its address) */
+  readonly treasury: TxSigner;
+  readonly retired: readonly TxSigner[];
   readonly chainId: number;
   private readonly logger = new Logger('Chain');
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    const keys = config.treasuryPrivateKeys.length ? config.treasuryPrivateKeys : config.treasuryPrivateKey ? [config.treasuryPrivateKey] : [];
-    if (config.chainId === null || keys.length === 0) {
+    if (config.chainId === null || (config.treasuryPrivateKeys.length === 0 && !config.remoteSigner)) {
       throw new Error('chain config not finalised (bootstrap must resolve chainId and treasury keys first)');
     }
     this.chainId = config.chainId;
     this.provider = createProvider(config.chainRpcUrl, config.chainId, config.rpcTimeoutMs);
-    this.actives = keys.map((k) => new Wallet(k, this.provider));
-    this.treasury = this.actives[0]!;
-    // config refuses a key both active and retired; the filter keeps the roles disjoint for a config built by hand
-    const active = new Set(this.actives.map((w) => w.address));
-    this.retired = config.retiredTreasuryKeys.map((k) => new Wallet(k, this.provider)).filter((w) => !active.has(w.address));
+    // config refuses a key both active and retired; createSigners keeps the roles disjoint for a config built by hand
+    const { active, retired } = createSigners(config);
+    this.actives = active;
+    this.treasury = active[0]!;
+    this.retired = retired;
   }
 
-  /** The loaded key of `address` (any case), or null when this process does not hold it. */
-  keyOf(address: string): Wallet | null {
+  /** The signer of `address` (any case) loaded here, active or retired, or null when this process cannot sign for it. */
+  signerOf(address: string): TxSigner | null {
     const a = address.toLowerCase();
-    return this.actives.find((w) => w.address.toLowerCase() === a) ?? this.retired.find((w) => w.address.toLowerCase() === a) ?? null;
+    return this.actives.find((s) => s.address.toLowerCase() === a) ?? this.retired.find((s) => s.address.toLowerCase() === a) ?? null;
   }
 
-  /** 'active' for every key of the pool, 'retired' for RETIRED_TREASURY_KEYS, null when not loaded. */
+  /** 'active' for every lane, 'retired' for RETIRED_TREASURY_KEYS, null when not loaded. */
   roleOf(address: string): SignerRole | null {
-    const key = this.keyOf(address);
-    if (!key) return null;
-    return this.actives.includes(key) ? 'active' : 'retired';
+    const signer = this.signerOf(address);
+    if (!signer) return null;
+    return this.actives.includes(signer) ? 'active' : 'retired';
   }
 
   /** The addresses that take new payouts (one lane each), in the configured order. */
   activeAddresses(): string[] {
-    return this.actives.map((w) => w.address);
+    return this.actives.map((s) => s.address);
   }
 
-  /** Every loaded key's address: the active ones first (in order), then the retired ones. */
+  /** Every loaded signer's address: the active ones first (in order), then the retired ones. */
   loadedSigners(): string[] {
-    return [...this.activeAddresses(), ...this.retired.map((w) => w.address)];
+    return [...this.activeAddresses(), ...this.retired.map((s) => s.address)];
   }
 
   token(symbol: string): TokenConfig | undefined {

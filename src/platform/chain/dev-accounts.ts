@@ -10,7 +10,12 @@ export function devAccount(index: number): HDNodeWallet {
 
 /** True when `privateKey` is one of the first 20 well-known dev accounts. */
 export function isWellKnownDevKey(privateKey: string): boolean {
-  const address = new Wallet(privateKey).address;
-  for (let i = 0; i < 20; i++) if (devAccount(i).address === address) return true;
+  return isWellKnownDevAddress(new Wallet(privateKey).address);
+}
+
+/** True when `address` (any case) is one of the first 20 well-known dev accounts (a remote signer's account). */
+export function isWellKnownDevAddress(address: string): boolean {
+  const a = address.toLowerCase();
+  for (let i = 0; i < 20; i++) if (devAccount(i).address.toLowerCase() === a) return true;
   return false;
 }

@@ -22,6 +22,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   'SIGNER.KEY_NOT_LOADED': 409,
   'SIGNER.NONCE_HELD': 409,
   'PAYOUT.CAUSE_PRESENT': 409,
+  // the remote signer (REMOTE_SIGNER_URL) failed or lied while an admin route signed (a cancel): nothing was stored
+  'SIGNER.REMOTE_FAILED': 502,
+  'SIGNER.REMOTE_TIMEOUT': 504,
+  'SIGNER.MISMATCH': 502,
   'AUTH.UNAUTHORIZED': 401,
   'AUTH.FORBIDDEN': 403,
   'AUTH.SCOPE_MISSING': 403,

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createRootLogger, httpLogLevel, requestIdFrom, secretScrubber, secretValues, wantsPretty } from './pino-options';
 import { devAccount } from '../chain/dev-accounts';
+import { TreasuryKey } from '../../config/treasury-key';
 
 const KEY = devAccount(1).privateKey; // a well-known dev key, to prove it is redacted
 const config = {
@@ -9,7 +10,7 @@ const config = {
   logFile: null,
   nodeEnv: 'production',
   role: 'all' as const,
-  treasuryPrivateKey: KEY,
+  treasuryPrivateKeys: [new TreasuryKey(KEY)],
   apiKeys: [{ name: 'acme', secret: 'acme-secret-123456' }],
   adminToken: 'admin-token-abcdef',
   webhookSecrets: [{ provider: 'acme', secret: 'whsec_c2VjcmV0LWJ5dGVz' }],
@@ -63,7 +64,7 @@ describe('logging options', () => {
   it('scrubs every key of a signer pool and the retired keys, not only the first', () => {
     const pool = [devAccount(2).privateKey, devAccount(3).privateKey];
     const retired = devAccount(4).privateKey;
-    const secrets = secretValues({ ...config, treasuryPrivateKey: pool[0]!, treasuryPrivateKeys: pool, retiredTreasuryKeys: [retired] });
+    const secrets = secretValues({ ...config, treasuryPrivateKeys: pool.map((k) => new TreasuryKey(k)), retiredTreasuryKeys: [new TreasuryKey(retired)] });
     for (const k of [...pool, retired]) expect(secrets).toContain(k.slice(2));
     const scrub = secretScrubber(secrets);
     expect(scrub(`a ${pool[1]} b ${retired.toUpperCase()}`)).toBe('a 0x[REDACTED] b 0X[REDACTED]');

@@ -24,6 +24,7 @@ export function requestIdFrom(header: unknown): string {
 const SECRET_FIELDS = [
   'privateKey',
   'treasuryPrivateKey',
+  'remoteSignerUrl',
   'treasuryPrivateKeys',
   'retiredTreasuryKeys',
   'mnemonic',
@@ -63,16 +64,15 @@ function escapeRegExp(s: string): string {
  * line of defence behind the field redaction above.
  */
 export function secretValues(
-  config: Pick<AppConfig, 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> & Partial<Pick<AppConfig, 'treasuryPrivateKeys' | 'retiredTreasuryKeys' | 'adminTokens'>>,
+  config: Pick<AppConfig, 'apiKeys' | 'adminToken' | 'webhookSecrets'> & Partial<Pick<AppConfig, 'treasuryPrivateKeys' | 'retiredTreasuryKeys' | 'adminTokens'>>,
 ): string[] {
   const out = new Set<string>();
   const add = (v: string | null | undefined) => {
     if (v && v.length >= 8) out.add(v);
   };
-  // every signing key: the pool's (TREASURY_PRIVATE_KEYS) and the retired ones as much as the first
-  for (const key of [config.treasuryPrivateKey, ...(config.treasuryPrivateKeys ?? []), ...(config.retiredTreasuryKeys ?? [])]) {
-    if (key) add(key.replace(/^0x/i, ''));
-  }
+  // every signing key held here: the pool's (TREASURY_PRIVATE_KEYS) and the retired ones as much as the first
+  // (a remote signer's URL is scrubbed by redactRpcUrl: RemoteSignerTarget registers it)
+  for (const key of [...(config.treasuryPrivateKeys ?? []), ...(config.retiredTreasuryKeys ?? [])]) add(key.reveal().replace(/^0x/i, ''));
   for (const k of config.apiKeys) add(k.secret);
   add(config.adminToken);
   for (const a of config.adminTokens ?? []) add(a.secret);
@@ -100,7 +100,7 @@ export function wantsPretty(config: Pick<AppConfig, 'nodeEnv' | 'logFile'>, stdo
   return config.nodeEnv === 'development' && stdoutIsTty && !config.logFile;
 }
 
-type LogConfig = Pick<AppConfig, 'logLevel' | 'logFile' | 'nodeEnv' | 'role' | 'treasuryPrivateKey' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> &
+type LogConfig = Pick<AppConfig, 'logLevel' | 'logFile' | 'nodeEnv' | 'role' | 'apiKeys' | 'adminToken' | 'webhookSecrets'> &
   Partial<Pick<AppConfig, 'chainRpcUrl' | 'treasuryPrivateKeys' | 'retiredTreasuryKeys'>>;
 
 /** The secret values scrubbed, then the RPC URL's key parts (a hosted RPC URL carries its key: rpc-url.ts). */

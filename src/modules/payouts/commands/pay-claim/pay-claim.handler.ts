@@ -432,6 +432,10 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
     call: { to: string; value: bigint; data: string; gasLimit: bigint },
     fees: Fees,
   ): Promise<PayoutEntity> {
+    // With a remote signer (REMOTE_SIGNER_URL) this is one JSON-RPC round trip, here, under the lane's lock and
+    // inside the signing transaction: the nonce, the signature and the stored payout commit together or not at
+    // all (ADR 0007). Past REMOTE_SIGNER_TIMEOUT_MS, or on an answer that is not this transaction, it throws and
+    // the whole round rolls back (the nonce is returned, nothing is stored, the claim waits with the reason).
     const { rawTx, txHash } = await this.signer.sign(signer, { nonce, ...call, ...fees });
     const id = randomUUID();
     return this.payouts.insert({
