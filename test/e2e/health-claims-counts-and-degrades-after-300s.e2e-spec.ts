@@ -127,7 +127,7 @@ describe('/health/claims counts claims and degrades after 300 s', () => {
       expect(onClaims.filter((n) => n['Node Type'] === 'Seq Scan')).toEqual([]);
       for (const n of onClaims) expect(['Index Scan', 'Index Only Scan', 'Bitmap Heap Scan']).toContain(n['Node Type']);
       const indexes = new Set(nodes.map((n) => n['Index Name']).filter(Boolean));
-      expect([...indexes].sort()).toEqual(['claims_open_idx', 'claims_status_processed_idx']);
+      expect([...indexes].sort()).toEqual(['claims_held_idx', 'claims_open_idx', 'claims_status_processed_idx']);
 
       // and the statement's figures are right on that table
       const [row] = (await c.query(CLAIM_STATS_SQL)).rows;

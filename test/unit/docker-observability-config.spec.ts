@@ -40,6 +40,10 @@ describe('docker observability config', () => {
     // seed 000's other two: health not healthy, rate1m < 1 while pending > 10
     expect(byName.PayrailHealthDegraded!.expr).toMatch(/payrail_claims_processing_lag_seconds\) >= 300/);
     expect(byName.PayrailCompletionRateLow!.expr).toMatch(/delta\(payrail_claims_total\{status="completed"\}\[1m\]\)\) < 1\s+and max\(payrail_claims_total\{status="pending"\}\) > 10/);
+    // issue 14: paused payouts, held claims waiting too long, denylist hits
+    expect(byName.PayrailPayoutsPaused!.expr).toMatch(/payrail_payouts_paused\) > 0/);
+    expect(byName.PayrailClaimHeldTooLong!.expr).toMatch(/payrail_claims_oldest_held_seconds\) > 3600/);
+    expect(byName.PayrailDenylistHit!.expr).toMatch(/increase\(payrail_denylist_hits_total\[10m\]\)\) > 0/);
     for (const r of rules) {
       expect(r.labels.severity).toMatch(/^(page|warn)$/);
       expect(r.annotations.summary).toBeTruthy();

@@ -84,15 +84,25 @@ export class DailyLimits {
   ) {}
 
   /** Inside the signing transaction: the token's window, or null when the token has no daily limit. */
-  async open(token: string): Promise<LimitWindow | null> {
+  async open(token: string, lock = true): Promise<LimitWindow | null> {
     const perDay = this.config.limitPerDay[token];
     const perWallet = this.config.limitPerWalletDay[token];
     if (perDay === undefined && perWallet === undefined) return null;
-    await queryRows(this.txHost.tx, `SELECT pg_advisory_xact_lock(hashtext($1))`, [`payrail:limits:${this.chain.chainId}:${token}`]);
+    if (lock) await queryRows(this.txHost.tx, `SELECT pg_advisory_xact_lock(hashtext($1))`, [`payrail:limits:${this.chain.chainId}:${token}`]);
     const { total } = await this.claims.signedInWindow(token, []);
     const decimals = this.chain.token(token)?.decimals ?? 18;
     return new LimitWindow(token, decimals, total, perDay === undefined ? null : BigInt(perDay), perWallet === undefined ? null : BigInt(perWallet), async (wallets) =>
       (await this.claims.signedInWindow(token, wallets)).byWallet,
     );
+  }
+
+  /**
+   * Before leasing, without the lock: the limit that keeps `claim` waiting now, or null. A claim it names waits
+   * without a lease (no attempt counted per retry); one it lets through is checked again under the lock, which
+   * alone decides.
+   */
+  async blocks(claim: ClaimEntity): Promise<string | null> {
+    const window = await this.open(claim.token, false);
+    return window ? (await window.admit([claim])).refused : null;
   }
 }

@@ -126,6 +126,11 @@ export class PayClaimHandler implements ICommandHandler<PayClaimCommand> {
       return 'batch-window';
     }
     if (await this.pauses.pausedFor(claim.token)) return 'paused'; // nothing leased; checked again under the lock
+    const overLimit = claim.status === 'pending' ? await this.limits.blocks(claim) : null;
+    if (overLimit) {
+      await this.claims.noteError([claim.id], overLimit); // nothing leased; checked again under the lock
+      return 'over-limit';
+    }
     const lanes = await this.lanesWithRoom();
     if (lanes.length === 0) return 'lanes-busy'; // nothing leased
     const leased = await this.txHost.withTransaction(() => this.claims.lease(cmd.claimId, cmd.worker, this.config.leaseSeconds));
