@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { ClaimsModule } from './modules/claims/claims.module';
+import { ProgramsModule } from './modules/programs/programs.module';
 import { HealthModule } from './modules/health/health.module';
 import { LedgerModule } from './modules/ledger/ledger.module';
 import { PayoutsModule } from './modules/payouts/payouts.module';
@@ -37,6 +38,7 @@ export class AppModule {
         AuthModule,
         IdempotencyModule.register({ workers: config.role !== 'api' }),
         LedgerModule,
+        ProgramsModule,
         ClaimsModule,
         PayoutsModule.register({ workers: config.role !== 'api' }),
         CyclesModule.register({ workers: config.role !== 'api' }),

@@ -78,7 +78,8 @@ describe('600 dead-lettered claims do not hide a newer claim', () => {
     expect((await http(api, 'GET', `/v1/claims/${claimId}`)).body.status).toBe('completed');
     expect(await balanceOf(world, provider, 'USDC', wallet)).toBe(3_250_000n);
     const payouts = await sql(world, `SELECT status FROM payouts WHERE $1 = ANY(claim_ids)`, [claimId]);
-    expect(payouts).toEqual([{ status: 'confirmed' }]);
+    expect(payouts).toHaveLength(1); // one payout, mined: confirmed, or already final on a slow run
+    expect(['confirmed', 'final']).toContain(payouts[0].status);
 
     // the 600: untouched (never leased again, no payout, still parked), and reported
     const after = await sql(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChainService } from '../../platform/chain/chain.service';
 import { Accounts, Posting, transfer } from '../ledger/domain/accounts';
 import { LedgerService } from '../ledger/ledger.service';
+import { ProgramBudget } from '../programs/program-budget.service';
 import { ClaimStatus } from './domain/claim-status';
 import { ClaimEntity } from './persistence/claim.entity';
 import { ClaimsRepository, SweepKey } from './persistence/claims.repository';
@@ -22,6 +23,7 @@ export class ClaimLifecycle {
     private readonly repo: ClaimsRepository,
     private readonly ledger: LedgerService,
     private readonly chain: ChainService,
+    private readonly budget: ProgramBudget,
   ) {}
 
   find(id: string): Promise<ClaimEntity | null> {
@@ -153,12 +155,14 @@ export class ClaimLifecycle {
     );
     for (const m of moved) {
       const c = (await this.repo.findById(m.id))!;
+      // back where the entitlement came from: its program's budget (which gets the amount back), else the expense
       const postings: Posting[] = transfer(
         Accounts.payable(c.wallet, c.token),
-        Accounts.rewards(c.token),
+        ProgramBudget.sourceAccount(c.programId, c.token),
         c.token,
         BigInt(c.amountBase),
       );
+      if (c.programId) await this.budget.release(c.programId, BigInt(c.amountBase));
       await this.ledger.post(`claim-void:${c.id}`, `claim.${to}`, c.id, postings);
     }
     await this.repo.appendEvents(moved.map((m) => ({ claimId: m.id, from: m.from, to, actor, detail: error ? { error } : {} })));

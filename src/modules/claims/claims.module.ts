@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '../ledger/ledger.module';
+import { ProgramsModule } from '../programs/programs.module';
 import { AdoptUnscopedClaimsAtBoot } from './adopt-unscoped-claims.bootstrap';
 import { ClaimsController } from './api/claims.controller';
 import { ClaimsAdminController } from './api/claims-admin.controller';
@@ -21,7 +22,7 @@ import { GetClaimHandler } from './queries/get-claim/get-claim.handler';
 import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClaimEntity, ClaimEventEntity]), LedgerModule],
+  imports: [TypeOrmModule.forFeature([ClaimEntity, ClaimEventEntity]), LedgerModule, ProgramsModule],
   controllers: [ClaimsController, ClaimsAdminController],
   providers: [
     ClaimsRepository,

@@ -45,6 +45,11 @@ const providers = [
     help: 'Claims to a denied wallet: refused at intake (stage=intake) or held before signing (stage=payout)',
     labelNames: ['stage'],
   }),
+  makeGaugeProvider({
+    name: METRIC.programRemaining,
+    help: "Each open program's remaining budget in token units (budget - reserved - spent)",
+    labelNames: ['program', 'name', 'token'],
+  }),
   makeGaugeProvider({ name: METRIC.queueDepth, help: 'Jobs not finished (waiting, delayed, active) per queue', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueJobs, help: 'Jobs per queue and state', labelNames: ['queue', 'state'] }),
   makeHistogramProvider({

@@ -26,6 +26,7 @@ export const METRIC = {
   payoutsPaused: 'payrail_payouts_paused',
   oldestHeld: 'payrail_claims_oldest_held_seconds',
   denylistHits: 'payrail_denylist_hits_total',
+  programRemaining: 'payrail_program_remaining',
 } as const;
 
 /** The names API.md promises on /metrics (checked by the contract test). */

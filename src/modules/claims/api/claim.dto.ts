@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { MAX_UINT256 } from '../domain/money';
 import { getAddress } from 'ethers';
 import { PageQueryDto } from '../../../platform/http/pagination';
@@ -51,6 +51,14 @@ export class CreateClaimDto {
   @IsString({ message: 'must be a string' })
   @Length(1, 200, { message: 'must be 1 to 200 characters' })
   reason: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "a program of this key (POST /v1/programs) whose budget pays the claim; one that does not fit its remaining budget is a 409 PROGRAM.BUDGET_EXCEEDED, nothing stored",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a program id (a UUID)' })
+  program?: string;
 }
 
 /** A decimal string of an unsigned 256-bit integer. */
@@ -143,6 +151,7 @@ export class ClaimDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) processedAt: string | null;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'the program whose budget pays it' }) program: string | null;
 }
 
 export class ClaimPageDto {

@@ -113,6 +113,8 @@ export class ClaimsController {
     let result;
     if (who.kind === 'signed') {
       if (!who.wallet || !who.issuer) throw new UnauthorizedError('The signed claim could not be verified.');
+      // a program's budget belongs to the key that created it, and a voucher's signature does not cover a program
+      if (body.program !== undefined) throw new ValidationError([{ field: 'program', message: 'is not part of a signed voucher; submit the claim with the API key that owns the program' }]);
       result = await this.commands.execute(
         new CreateSignedClaimCommand(who.wallet, body.token.toUpperCase(), body.amount, body.reason, BigInt(body.nonce!), who.issuer),
       );
@@ -122,7 +124,9 @@ export class ClaimsController {
         throw new ValidationError(extra.map((field) => ({ field, message: 'is only for signed claims sent without an API key' })));
       }
       result = await this.commands.execute(
-        new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, actorOf(who)),
+        new CreateClaimCommand(body.wallet, body.token.toUpperCase(), body.amount, body.reason, who.name, actorOf(who), {
+          ...(body.program ? { program: { id: body.program, owner: ownerFilter(who) } } : {}),
+        }),
       );
     }
     // the same entitlement again answers the existing claim only to its owner (or an admin): another key must

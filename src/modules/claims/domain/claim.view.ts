@@ -18,6 +18,8 @@ export interface ClaimView {
   createdAt: string;
   processedAt: string | null;
   lastError: string | null;
+  /** the program whose budget pays it; null = none */
+  program: string | null;
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -39,5 +41,6 @@ export function toClaimView(c: ClaimEntity): ClaimView {
     createdAt: iso(c.createdAt)!,
     processedAt: iso(c.processedAt),
     lastError: c.lastError,
+    program: c.programId ?? null,
   };
 }

@@ -25,6 +25,8 @@ export class ClaimEntity {
   @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt: Date | null;
   /** the largest batch this claim may go out in (set when a batch carrying it reverted); null = any */
   @Column('int', { name: 'max_batch', nullable: true }) maxBatch: number | null;
+  /** the program whose budget pays it (API.md "Programs"); null = none */
+  @Column('uuid', { name: 'program_id', nullable: true }) programId: string | null;
 }
 
 @Entity('claim_events')

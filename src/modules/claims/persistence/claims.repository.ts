@@ -21,6 +21,8 @@ export interface NewClaim {
   status?: 'pending' | 'held';
   /** why it is held (shown as lastError) */
   lastError?: string | null;
+  /** the program whose budget pays it */
+  programId?: string | null;
 }
 
 /** A keyset position in a sweep: the sort column at microsecond precision (text) and the id. */
@@ -41,7 +43,7 @@ export interface ListFilter {
 const COLUMNS = `id, idempo_key AS "idempoKey", wallet, token, amount_base::text AS "amountBase", decimals, reason,
   client, chain_id AS "chainId", status, attempts, tx_hash AS "txHash", payout_id AS "payoutId", last_error AS "lastError",
   lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt",
-  processed_at AS "processedAt", max_batch AS "maxBatch"`;
+  processed_at AS "processedAt", max_batch AS "maxBatch", program_id AS "programId"`;
 
 /**
  * The claims an API key owns: those it created (`client` = its name), and the payouts of the savings groups it
@@ -73,9 +75,9 @@ export class ClaimsRepository {
   /** INSERT ... ON CONFLICT (idempo_key) DO NOTHING: null when the entitlement already has a claim. */
   async insertIfAbsent(c: NewClaim): Promise<ClaimEntity | null> {
     const rows = await this.q(
-      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
-      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client, c.chainId, c.status ?? 'pending', c.lastError ?? null],
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error, program_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
+      [c.idempoKey, c.wallet, c.token, c.amountBase.toString(), c.decimals, c.reason, c.client, c.chainId, c.status ?? 'pending', c.lastError ?? null, c.programId ?? null],
     );
     return rows[0] ?? null;
   }
@@ -87,8 +89,8 @@ export class ClaimsRepository {
   async insertManyIfAbsent(cs: NewClaim[]): Promise<ClaimEntity[]> {
     if (cs.length === 0) return [];
     return this.q(
-      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])
+      `INSERT INTO claims (idempo_key, wallet, token, amount_base, decimals, reason, client, chain_id, status, last_error, program_id)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::uuid[])
        ON CONFLICT (idempo_key) DO NOTHING RETURNING ${COLUMNS}`,
       [
         cs.map((c) => c.idempoKey),
@@ -101,6 +103,7 @@ export class ClaimsRepository {
         cs.map((c) => c.chainId),
         cs.map((c) => c.status ?? 'pending'),
         cs.map((c) => c.lastError ?? null),
+        cs.map((c) => c.programId ?? null),
       ],
     );
   }

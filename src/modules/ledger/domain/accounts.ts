@@ -7,6 +7,8 @@ export const Accounts = {
   gas: () => 'expense:gas:ETH',
   group: (groupId: string, token: string) => `group:${groupId}:${token}`,
   external: (provider: string, token: string) => `external:${provider}:${token}`,
+  /** a program's budget (API.md "Programs"): credited when funded, debited by each claim it pays for */
+  program: (programId: string, token: string) => `program:${programId}:${token}`,
 };
 
 /** One side of a journal: positive amount = debit, negative = credit. */

@@ -14,6 +14,8 @@ export interface CreateClaimOptions {
   internal?: boolean;
   /** merged into the new claim's first audit event `detail` (e.g. a voucher's issuer, the claim a repay replaces) */
   auditDetail?: Record<string, unknown>;
+  /** the program whose budget pays the claim, and who asks (an API key name; null = an admin, any program) */
+  program?: { id: string; owner: string | null };
 }
 
 export class CreateClaimCommand extends Command<CreateClaimResult> {

@@ -11,6 +11,7 @@ import { Accounts, transfer } from '../../../ledger/domain/accounts';
 import { toClaimView } from '../../domain/claim.view';
 import { ClaimCreatedEvent, ClaimsHeldEvent } from '../../events/claim-created.event';
 import { IntakePolicy } from '../../intake-policy.service';
+import { ProgramBudget } from '../../../programs/program-budget.service';
 import { ClaimsRepository } from '../../persistence/claims.repository';
 import { CreateClaimCommand, CreateClaimResult } from './create-claim.command';
 
@@ -33,6 +34,7 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
     private readonly gate: IdempotencyGate,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: IntakePolicy,
+    private readonly budget: ProgramBudget,
   ) {}
 
   async execute(cmd: CreateClaimCommand): Promise<CreateClaimResult> {
@@ -45,7 +47,18 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
 
     // Inside a caller's transaction (e.g. a cycle completing), the caller publishes after ITS commit.
     const joined = this.txHost.isTransactionActive();
+    const program = cmd.options.program ?? null;
     const result = await this.txHost.withTransaction(async () => {
+      if (program) {
+        // the program row is locked from here to commit: no other claim spends the same remainder
+        const [refusal] = await this.budget.check([{ programId: program.id, token: token.symbol, amountBase, decimals: token.decimals }], program.owner);
+        if (refusal) {
+          const existing = await this.repo.findByIdempoKey(idempoKey); // a retry of a claim already stored: answered as it is
+          if (!existing) throw refusal;
+          if (!joined) await this.gate.pass();
+          return { claim: existing, created: false };
+        }
+      }
       const inserted = await this.repo.insertIfAbsent({
         idempoKey,
         wallet,
@@ -57,17 +70,19 @@ export class CreateClaimHandler implements ICommandHandler<CreateClaimCommand> {
         chainId: this.chain.chainId, // only this chain's processes lease and sweep it
         status: admission!.status,
         lastError: admission!.lastError,
+        programId: program?.id ?? null,
       });
       if (!inserted) {
         const existing = (await this.repo.findByIdempoKey(idempoKey))!;
         if (!joined) await this.gate.pass();
         return { claim: existing, created: false };
       }
+      await this.budget.commit([inserted]);
       await this.ledger.post(
         `claim:${inserted.id}`,
         'claim.created',
         inserted.id,
-        transfer(Accounts.rewards(token.symbol), Accounts.payable(wallet, token.symbol), token.symbol, amountBase),
+        transfer(ProgramBudget.sourceAccount(inserted.programId, token.symbol), Accounts.payable(wallet, token.symbol), token.symbol, amountBase),
       );
       await this.repo.appendEvents([
         { claimId: inserted.id, from: null, to: inserted.status, actor: cmd.actor, detail: { ...cmd.options.auditDetail, idempoKey, ...(inserted.lastError ? { reason: inserted.lastError } : {}) } },

@@ -7,7 +7,7 @@ export const BATCH_MAX_ITEMS = 1000;
 
 export interface BatchItemOutcome {
   index: number;
-  status: 200 | 201 | 400 | 403 | 409 | 422 | 429;
+  status: 200 | 201 | 400 | 403 | 404 | 409 | 422 | 429;
   claim?: ClaimView;
   problem?: Problem;
 }

@@ -16,6 +16,7 @@ import { EntitlementClaimedByAnotherClientError } from '../../domain/claim.error
 import { toClaimView } from '../../domain/claim.view';
 import { ClaimsCreatedEvent, ClaimsHeldEvent } from '../../events/claim-created.event';
 import { IntakePolicy } from '../../intake-policy.service';
+import { ProgramBudget } from '../../../programs/program-budget.service';
 import { ClaimEntity } from '../../persistence/claim.entity';
 import { ClaimsRepository, NewClaim } from '../../persistence/claims.repository';
 import { BatchItemOutcome, CreateClaimsBatchCommand, CreateClaimsBatchResult } from './create-claims-batch.command';
@@ -62,6 +63,7 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
     private readonly events: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly policy: IntakePolicy,
+    private readonly programs: ProgramBudget,
   ) {}
 
   async execute(cmd: CreateClaimsBatchCommand): Promise<CreateClaimsBatchResult> {
@@ -103,16 +105,30 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
     // 5. one transaction, a few statements per chunk. Rows go in idempoKey order: two batches that overlap
     // take the unique index's locks in the same order, so one waits for the other instead of deadlocking.
     accepted.sort((a, b) => (a.claim.idempoKey < b.claim.idempoKey ? -1 : a.claim.idempoKey > b.claim.idempoKey ? 1 : 0));
+    const overBudget = new Set<number>(); // item indexes a program's budget refused
     const created = await this.txHost.withTransaction(async () => {
+      // program budgets, in request order, under the programs' row locks (held to commit)
+      const asking = accepted.filter((c) => c.claim.programId).sort((a, b) => a.index - b.index);
+      const verdicts = await this.programs.check(
+        asking.map((c) => ({ programId: c.claim.programId!, token: c.claim.token, amountBase: c.claim.amountBase, decimals: c.claim.decimals })),
+        cmd.client,
+      );
+      asking.forEach((c, i) => {
+        if (!verdicts[i]) return;
+        refuse(c.index, verdicts[i]);
+        overBudget.add(c.index);
+      });
+      const storing = accepted.filter((c) => !overBudget.has(c.index));
       const rows: ClaimEntity[] = [];
-      for (let at = 0; at < accepted.length; at += CHUNK) {
-        const inserted = await this.repo.insertManyIfAbsent(accepted.slice(at, at + CHUNK).map((c) => c.claim));
+      for (let at = 0; at < storing.length; at += CHUNK) {
+        const inserted = await this.repo.insertManyIfAbsent(storing.slice(at, at + CHUNK).map((c) => c.claim));
+        await this.programs.commit(inserted); // what was stored (a claim raced in by another request is not)
         await this.ledger.postMany(
           inserted.map((c) => ({
             id: `claim:${c.id}`, // the single route's journal id: one entitlement journal per claim, whoever wrote it
             kind: 'claim.created',
             ref: c.id,
-            postings: transfer(Accounts.rewards(c.token), Accounts.payable(c.wallet, c.token), c.token, BigInt(c.amountBase)),
+            postings: transfer(ProgramBudget.sourceAccount(c.programId, c.token), Accounts.payable(c.wallet, c.token), c.token, BigInt(c.amountBase)),
           })),
         );
         await this.repo.appendEvents(
@@ -130,10 +146,10 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
 
     // 6. answers: created (201), or a claim that existed or that a concurrent request created meanwhile
     const createdByKey = new Map(created.map((c) => [c.idempoKey, c]));
-    const raced = accepted.filter((c) => !createdByKey.has(c.claim.idempoKey)).map((c) => c.claim.idempoKey);
+    const raced = accepted.filter((c) => !createdByKey.has(c.claim.idempoKey) && !overBudget.has(c.index)).map((c) => c.claim.idempoKey);
     for (const c of await this.repo.findByIdempoKeys(raced)) existing.set(c.idempoKey, c);
     for (const { index, claim } of leaders.values()) {
-      if (out[index]!.status === 429 || out[index]!.status === 403) continue;
+      if (out[index]!.status === 429 || out[index]!.status === 403 || overBudget.has(index)) continue;
       const mine = createdByKey.get(claim.idempoKey);
       if (mine) out[index] = { index, status: 201, claim: toClaimView(mine) };
       else this.answerExisting(out, index, existing.get(claim.idempoKey)!, cmd.client, refuse);
@@ -158,6 +174,7 @@ export class CreateClaimsBatchHandler implements ICommandHandler<CreateClaimsBat
       amountBase: e.amountBase,
       decimals: e.decimals,
       reason: e.reason,
+      programId: value.program ?? null,
       client,
       chainId: this.chain.chainId, // only this chain's processes lease and sweep it
     };

@@ -9,8 +9,8 @@ import { tokenOfCurrency } from '../trip-imbalance-breaker/trip-imbalance-breake
 import { PausePayoutsCommand, PausesView, ResumePayoutsCommand } from './pause-payouts.command';
 
 /** The token a pause names: a configured symbol (any case), or every token when none is given. */
-function tokenOf(chain: ChainService, token: string | undefined): string {
-  if (token === undefined) return ALL_TOKENS;
+function tokenOf(chain: ChainService, token: string | null | undefined): string {
+  if (token === undefined || token === null) return ALL_TOKENS; // `{"token": null}` passes @IsOptional: every token, as no token
   const symbol = token.toUpperCase();
   if (!chain.token(symbol)) throw new ValidationError([{ field: 'token', message: `unknown token; configured: ${chain.tokenSymbols().join(', ')}` }]);
   return symbol;
