@@ -19,6 +19,7 @@ import { SignedClaimNonces } from './persistence/signed-claim-nonces.repository'
 import { GetClaimEventsHandler } from './queries/get-claim-events/get-claim-events.handler';
 import { GetClaimHandler } from './queries/get-claim/get-claim.handler';
 import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
+import { ExportClaimsHandler } from './queries/export-claims/export-claims.handler';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClaimEntity, ClaimEventEntity]), LedgerModule],
@@ -40,6 +41,7 @@ import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
     AllowWalletHandler,
     GetClaimHandler,
     ListClaimsHandler,
+    ExportClaimsHandler,
     GetClaimEventsHandler,
   ],
   exports: [ClaimLifecycle, DenylistRepository],
