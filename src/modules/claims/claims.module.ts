@@ -20,6 +20,7 @@ import { SignedClaimNonces } from './persistence/signed-claim-nonces.repository'
 import { GetClaimEventsHandler } from './queries/get-claim-events/get-claim-events.handler';
 import { GetClaimHandler } from './queries/get-claim/get-claim.handler';
 import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
+import { ExportClaimsHandler } from './queries/export-claims/export-claims.handler';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClaimEntity, ClaimEventEntity]), LedgerModule, ProgramsModule],
@@ -41,6 +42,7 @@ import { ListClaimsHandler } from './queries/list-claims/list-claims.handler';
     AllowWalletHandler,
     GetClaimHandler,
     ListClaimsHandler,
+    ExportClaimsHandler,
     GetClaimEventsHandler,
   ],
   exports: [ClaimLifecycle, DenylistRepository],

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile, UseGuards } from '@nestjs/common';
 import { RunsBeforeKeyClaimed } from '../../../platform/idempotency/idempotency.gate';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -15,7 +15,7 @@ import {
   ApiExtraModels,
   ApiTags,
   ApiUnauthorizedResponse,
-  getSchemaPath, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+  getSchemaPath, ApiUnprocessableEntityResponse, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AcceptsSignedRequests, actorOf, ForbiddenError, ownerFilter, Principal, RequiresScope, UnauthorizedError } from '../../../platform/auth/auth.guard';
 import { CurrentPrincipal } from '../../../platform/auth/principal.decorator';
@@ -32,6 +32,10 @@ import { ClaimNotFoundError, EntitlementClaimedByAnotherClientError } from '../d
 import { GetClaimEventsQuery } from '../queries/get-claim-events/get-claim-events.query';
 import { GetClaimQuery } from '../queries/get-claim/get-claim.query';
 import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
+import { ExportClaimsQuery } from '../queries/export-claims/export-claims.query';
+import { CLAIM_EXPORT_COLUMNS } from '../queries/export-claims/export-claims.handler';
+import { CSV_MEDIA_TYPE, csvFile } from '../../../platform/http/csv';
+import { TimeRangeQueryDto, timeRangeOf } from '../../../platform/http/time-range';
 import { ClaimDto, ClaimEventDto, ClaimPageDto, ClaimRequestDto, CreateClaimDto, ListClaimsDto, SignedClaimDto } from './claim.dto';
 import { ClaimsBatchResultDto, CreateClaimsBatchDto } from './claims-batch.dto';
 import { SignedClaimGuard } from './signed-claim.guard';
@@ -186,6 +190,43 @@ export class ClaimsController {
   @ApiBadRequestResponse({ type: ProblemDto, description: 'a query parameter is invalid (e.g. a malformed cursor)' })
   list(@Query() q: ListClaimsDto, @CurrentPrincipal() who: Principal) {
     return this.queries.execute(new ListClaimsQuery(q.limit ?? 50, q.wallet, q.status, q.cursor, ownerFilter(who)));
+  }
+
+  // before ':id', so `export` is never read as a claim id (find-my-way prefers the static segment anyway)
+  @Get('export')
+  @RequiresScope('claims:read')
+  @ApiOperation({
+    summary: 'Export claims as CSV (RFC 4180, streamed), oldest first',
+    description:
+      'A `text/csv; charset=utf-8` attachment: a header row, then one row per claim created in [`from`, `to`) (both ' +
+      'optional), oldest first, streamed from the database a page at a time (any size, flat memory). Columns, in this ' +
+      `order: \`${CLAIM_EXPORT_COLUMNS.map((c) => c.name).join(',')}\`. \`amount\` is the decimal string, ` +
+      '`amountBase` the integer in base units; `program` is empty until programs exist; `blockNumber` and `gasShare` are ' +
+      'empty until the claim\'s payout is mined. `gasShare` is the payout\'s gas (gas used x effective gas price, wei) ' +
+      'divided evenly among the claims it carried, the remainder one wei each to its first claims by id: the shares of ' +
+      'a payout sum exactly to the `payout.gas` journal in the ledger. Times are ISO 8601 UTC. Records end with CRLF; ' +
+      'a field holding a comma, quote, CR or LF is quoted (quotes doubled). A `reason` starting with `=`, `+`, `-`, ' +
+      '`@`, tab or CR is prefixed with `\'` so that spreadsheets never run it as a formula (numeric columns are never ' +
+      'altered). An API key exports the claims GET /v1/claims shows it; the admin token, every claim. Rows are read ' +
+      'page by page, not from one snapshot: for exact totals export a range whose `to` is in the past.',
+  })
+  @ApiProduces(CSV_MEDIA_TYPE)
+  @ApiOkResponse({
+    description: 'the CSV (Content-Disposition: attachment; filename="claims.csv")',
+    content: {
+      [CSV_MEDIA_TYPE]: {
+        schema: { type: 'string', example: `${CLAIM_EXPORT_COLUMNS.map((c) => c.name).join(',')}\r\n` },
+      },
+    },
+  })
+  @ApiBadRequestResponse({ type: ProblemDto, description: '`from` or `to` is not an ISO 8601 instant, `to` is not after `from`, or an unknown parameter' })
+  async export(
+    @Query() q: TimeRangeQueryDto,
+    @CurrentPrincipal() who: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const stream = await this.queries.execute(new ExportClaimsQuery(timeRangeOf(q), ownerFilter(who)));
+    return csvFile(reply, stream, 'claims.csv');
   }
 
   @Get(':id')

@@ -63,6 +63,44 @@ function readableBy(n: number): string {
   return `(claims.client = 'signed' OR ${ownedBy(n)})`;
 }
 
+/** One row of the claims export (GET /v1/claims/export): the claim with its payout's block and gas. */
+export interface ClaimExportRow {
+  id: string;
+  wallet: string;
+  token: string;
+  amountBase: string;
+  decimals: number;
+  reason: string;
+  /** always null until claims carry a program (see EXPORT_PROGRAM_SQL) */
+  program: string | null;
+  status: string;
+  txHash: string | null;
+  /** the payout's block, once mined (null again after a reorg took it back) */
+  blockNumber: string | null;
+  /** the payout's gas in wei (gas used x effective gas price), once mined */
+  payoutGas: string | null;
+  /** how many claims the payout carries, and how many of their ids sort before this claim's (gasShare) */
+  payoutClaims: number | null;
+  payoutRank: number | null;
+  createdAt: Date;
+  processedAt: Date | null;
+  /** keyset position: created_at at microsecond precision */
+  at: string;
+}
+
+export interface ExportFilter {
+  /** only the claims this API key may read (as GET /v1/claims); null = every claim (admin) */
+  owner: string | null;
+  from: string | null;
+  to: string | null;
+}
+
+/**
+ * The program column of the export. HOOK for programs (issue 15): claims do not carry a program yet; once
+ * `claims.program_id` exists this becomes `claims.program_id::text` (and a `program` filter one WHERE line).
+ */
+const EXPORT_PROGRAM_SQL = 'NULL::text';
+
 /** Every question and state change the domain asks of the claims table, one method each. */
 @Injectable()
 export class ClaimsRepository {
@@ -152,6 +190,33 @@ export class ClaimsRepository {
       `SELECT ${COLUMNS}, ${cursorAtSql('created_at')} AS "cursorAt"
          FROM claims ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
         ORDER BY created_at DESC, id DESC LIMIT $${limit}`,
+      params,
+    );
+  }
+
+  /**
+   * One keyset page of the claims export, oldest first by (created_at, id), after `after`: created_at in
+   * [from, to), visible to `owner` exactly as GET /v1/claims shows it. The claim's payout gives the block and
+   * the gas; the payout's claim count and this claim's rank among its ids let the caller split the gas so
+   * that the shares of one payout sum exactly to it.
+   */
+  async exportPage(f: ExportFilter, after: SweepKey | null, limit: number): Promise<ClaimExportRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.owner !== null) where.push(readableBy(params.push(f.owner)));
+    if (f.from !== null) where.push(`claims.created_at >= $${params.push(f.from)}::timestamptz`);
+    if (f.to !== null) where.push(`claims.created_at < $${params.push(f.to)}::timestamptz`);
+    if (after) where.push(`(claims.created_at, claims.id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)`);
+    return this.q<ClaimExportRow>(
+      `SELECT claims.id, claims.wallet, claims.token, claims.amount_base::text AS "amountBase", claims.decimals, claims.reason,
+              ${EXPORT_PROGRAM_SQL} AS program, claims.status, claims.tx_hash AS "txHash",
+              p.block_number::text AS "blockNumber", (p.gas_used * p.effective_gas_price)::text AS "payoutGas",
+              cardinality(p.claim_ids) AS "payoutClaims",
+              (SELECT count(*)::int FROM unnest(p.claim_ids) AS other(id) WHERE other.id < claims.id) AS "payoutRank",
+              claims.created_at AS "createdAt", claims.processed_at AS "processedAt", ${cursorAtSql('claims.created_at')} AS at
+         FROM claims LEFT JOIN payouts p ON p.id = claims.payout_id
+        ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY claims.created_at, claims.id LIMIT $${params.push(limit)}`,
       params,
     );
   }

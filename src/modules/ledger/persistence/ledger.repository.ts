@@ -2,12 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { queryRows } from '../../../platform/database/sql';
+import { cursorAtSql } from '../../../platform/http/pagination';
 import { Posting } from '../domain/accounts';
 
 export interface BalanceRow {
   account: string;
   currency: string;
   balanceBase: string;
+}
+
+/** One row of the journals export: a posting with its journal. */
+export interface PostingExportRow {
+  journalId: string;
+  kind: string;
+  ref: string | null;
+  createdAt: Date;
+  postingId: string;
+  account: string;
+  currency: string;
+  /** signed integer string in base units, as stored: debit > 0, credit < 0 */
+  amount: string;
+  /** keyset position: the journal's created_at at microsecond precision */
+  at: string;
+}
+
+/** A keyset position in the journals export: (journal created_at, journal id, posting id). */
+export interface PostingKey {
+  at: string;
+  journalId: string;
+  postingId: string;
 }
 
 @Injectable()
@@ -82,5 +105,32 @@ export class LedgerRepository {
       `SELECT currency, sum(amount)::text AS total FROM ledger_postings GROUP BY currency`,
     );
     return Object.fromEntries(rows.map((r) => [r.currency, r.total]));
+  }
+
+  /**
+   * One keyset page of the journals export: the postings of the journals created in [from, to), ordered by
+   * (journal created_at, journal id, posting id) so that a journal's postings are adjacent, after `after`.
+   * The journal's created_at (not the posting's) decides the range: a journal is never split by it.
+   */
+  async exportPage(from: string | null, to: string | null, after: PostingKey | null, limit: number): Promise<PostingExportRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (from !== null) where.push(`j.created_at >= $${params.push(from)}::timestamptz`);
+    if (to !== null) where.push(`j.created_at < $${params.push(to)}::timestamptz`);
+    if (after) {
+      const a = params.push(after.at);
+      const b = params.push(after.journalId);
+      const c = params.push(after.postingId);
+      where.push(`(j.created_at, j.id, p.id) > ($${a}::timestamptz, $${b}::text, $${c}::bigint)`);
+    }
+    return queryRows<PostingExportRow>(
+      this.txHost.tx,
+      `SELECT j.id AS "journalId", j.kind, j.ref, j.created_at AS "createdAt", p.id::text AS "postingId", p.account, p.currency,
+              p.amount::text AS amount, ${cursorAtSql('j.created_at')} AS at
+         FROM ledger_journals j JOIN ledger_postings p ON p.journal_id = j.id
+        ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY j.created_at, j.id, p.id LIMIT $${params.push(limit)}`,
+      params,
+    );
   }
 }
