@@ -1,6 +1,7 @@
 import { API_KEY, http, sql, useWorld, waitFor } from '../helpers/app';
 import { expectPaidExactlyOnce, Entitlement } from '../helpers/assertions';
 import { freshWallet } from '../helpers/chain';
+import { parseCsv } from '../helpers/csv';
 
 /**
  * Issue 15, programs (API.md "Programs, client, CLI, reports"): a program's budget is never overspent under any
@@ -63,6 +64,25 @@ describe('programs with budgets', () => {
     expect(Number(done.gas)).toBeGreaterThan(0);
     const report = (await http(t.app, 'GET', `/v1/programs/${id}/report`)).body;
     expect(report.byStatus).toEqual({ completed: { count: 200, amount: '200' } });
+    // the program's CSV: one row per claim, amounts summing to `spent`, gas shares to its gas and to the ledger's
+    // gas journals of the payouts that carried its claims
+    const csv = await fetch(`${t.app.url}/v1/claims/export?program=${id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const [head, ...records] = parseCsv(await csv.text());
+    const col = (name: string) => records.map((r) => r[head!.indexOf(name)]!);
+    expect(records).toHaveLength(200);
+    expect(new Set(col('program'))).toEqual(new Set([id]));
+    const total = (xs: string[]) => xs.reduce((a, x) => a + BigInt(x || '0'), 0n);
+    expect(total(col('amountBase'))).toBe(200_000_000n);
+    const gasWei = total(col('gasShare'));
+    expect(Number(gasWei) / 1e18).toBeCloseTo(Number(done.gas), 12);
+    const journals = await sql(
+      t.world,
+      `SELECT coalesce(sum(lp.amount), 0)::text AS wei FROM ledger_journals j JOIN ledger_postings lp ON lp.journal_id = j.id
+        WHERE j.kind = 'payout.gas' AND lp.account = 'expense:gas:ETH'
+          AND j.ref IN (SELECT DISTINCT payout_id::text FROM claims WHERE program_id = $1)`,
+      [id],
+    );
+    expect(gasWei).toBe(BigInt(journals[0].wei));
     const metrics = String((await http(t.app, 'GET', '/metrics', undefined, { auth: null })).body);
     expect(metrics).toContain(`payrail_program_remaining{program="${id}",name="Referral Q1",token="USDC"} 0`);
     const entitlements: Entitlement[] = wallets.map((wallet) => ({ wallet, token: 'USDC', base: 1_000_000n }));

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { ADMIN_TOKEN, API_KEY, http, sql, useWorld, waitFor } from '../helpers/app';
 import { freshWallet } from '../helpers/chain';
+import { parseCsv } from '../helpers/csv';
 
 /**
  * Issue 15, "Reports" (API.md "Programs, client, CLI, reports"): GET /v1/claims/export and
@@ -21,51 +22,6 @@ const CLAIM_HEADER = ['id', 'wallet', 'token', 'amount', 'amountBase', 'reason',
 const JOURNAL_HEADER = ['journalId', 'kind', 'ref', 'createdAt', 'account', 'currency', 'amount'];
 const TRICKY = 'launch, "wave 2"\r\nline two\nline three';
 
-/**
- * A strict RFC 4180 parser: records end with CRLF (the last one too), a field is plain or quoted with doubled
- * quotes inside; a bare CR or LF outside quotes or a stray quote is an error, not a guess.
- */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let i = 0;
-  if (!text.endsWith('\r\n')) throw new Error('the CSV does not end with CRLF');
-  while (i < text.length) {
-    let field = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new Error('unterminated quoted field');
-        if (text[i] === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += text[i++];
-      }
-    } else {
-      while (i < text.length && text[i] !== ',' && text[i] !== '\r' && text[i] !== '\n') {
-        if (text[i] === '"') throw new Error(`a quote inside an unquoted field at ${i}`);
-        field += text[i++];
-      }
-    }
-    record.push(field);
-    if (text[i] === ',') {
-      i++;
-    } else if (text.startsWith('\r\n', i)) {
-      records.push(record);
-      record = [];
-      i += 2;
-    } else {
-      throw new Error(`expected , or CRLF at ${i}, got ${JSON.stringify(text.slice(i, i + 10))}`);
-    }
-  }
-  return records;
-}
 
 type Row = Record<string, string>;
 
@@ -109,7 +65,7 @@ describe('CSV exports stream every claim and posting and sum to the ledger', () 
         ['to=2025-01-31T12:00:00', 'to'], // no offset
         ['from=2025-02-30', 'from'], // no such day
         ['from=2025-02-01&to=2025-01-01', 'to'],
-        ['program=p1', 'program'], // not a filter yet (programs): refused, never silently ignored
+        ['program=p1', 'program'], // not a program id: refused, never silently ignored
       ] as const) {
         const r = await http(t.app, 'GET', `${path}?${query}`, undefined, { auth: 'admin' });
         expect(r.status).toBe(400);

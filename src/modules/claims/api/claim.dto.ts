@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { TimeRangeQueryDto } from '../../../platform/http/time-range';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { MAX_UINT256 } from '../domain/money';
 import { getAddress } from 'ethers';
@@ -165,4 +166,12 @@ export class ClaimEventDto {
   @ApiProperty() to: string;
   @ApiProperty({ example: 'api:dev' }) actor: string;
   @ApiProperty({ type: Object }) detail: Record<string, unknown>;
+}
+
+/** GET /v1/claims/export: the time range, and optionally one program's claims. */
+export class ClaimsExportQueryDto extends TimeRangeQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: "only this program's claims (a program of this key; an admin: any)" })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a program id (a UUID)' })
+  program?: string;
 }

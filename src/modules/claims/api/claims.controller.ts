@@ -35,8 +35,8 @@ import { ListClaimsQuery } from '../queries/list-claims/list-claims.query';
 import { ExportClaimsQuery } from '../queries/export-claims/export-claims.query';
 import { CLAIM_EXPORT_COLUMNS } from '../queries/export-claims/export-claims.handler';
 import { CSV_MEDIA_TYPE, csvFile } from '../../../platform/http/csv';
-import { TimeRangeQueryDto, timeRangeOf } from '../../../platform/http/time-range';
-import { ClaimDto, ClaimEventDto, ClaimPageDto, ClaimRequestDto, CreateClaimDto, ListClaimsDto, SignedClaimDto } from './claim.dto';
+import { timeRangeOf } from '../../../platform/http/time-range';
+import { ClaimDto, ClaimEventDto, ClaimPageDto, ClaimRequestDto, ClaimsExportQueryDto, CreateClaimDto, ListClaimsDto, SignedClaimDto } from './claim.dto';
 import { ClaimsBatchResultDto, CreateClaimsBatchDto } from './claims-batch.dto';
 import { SignedClaimGuard } from './signed-claim.guard';
 
@@ -201,7 +201,7 @@ export class ClaimsController {
       'A `text/csv; charset=utf-8` attachment: a header row, then one row per claim created in [`from`, `to`) (both ' +
       'optional), oldest first, streamed from the database a page at a time (any size, flat memory). Columns, in this ' +
       `order: \`${CLAIM_EXPORT_COLUMNS.map((c) => c.name).join(',')}\`. \`amount\` is the decimal string, ` +
-      '`amountBase` the integer in base units; `program` is empty until programs exist; `blockNumber` and `gasShare` are ' +
+      '`amountBase` the integer in base units; `program` the program id (empty for none; `?program=` filters on it); `blockNumber` and `gasShare` are ' +
       'empty until the claim\'s payout is mined. `gasShare` is the payout\'s gas (gas used x effective gas price, wei) ' +
       'divided evenly among the claims it carried, the remainder one wei each to its first claims by id: the shares of ' +
       'a payout sum exactly to the `payout.gas` journal in the ledger. Times are ISO 8601 UTC. Records end with CRLF; ' +
@@ -221,11 +221,11 @@ export class ClaimsController {
   })
   @ApiBadRequestResponse({ type: ProblemDto, description: '`from` or `to` is not an ISO 8601 instant, `to` is not after `from`, or an unknown parameter' })
   async export(
-    @Query() q: TimeRangeQueryDto,
+    @Query() q: ClaimsExportQueryDto,
     @CurrentPrincipal() who: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const stream = await this.queries.execute(new ExportClaimsQuery(timeRangeOf(q), ownerFilter(who)));
+    const stream = await this.queries.execute(new ExportClaimsQuery(timeRangeOf(q), ownerFilter(who), q.program ?? null));
     return csvFile(reply, stream, 'claims.csv');
   }
 

@@ -71,7 +71,7 @@ export interface ClaimExportRow {
   amountBase: string;
   decimals: number;
   reason: string;
-  /** always null until claims carry a program (see EXPORT_PROGRAM_SQL) */
+  /** the program whose budget pays it */
   program: string | null;
   status: string;
   txHash: string | null;
@@ -93,13 +93,10 @@ export interface ExportFilter {
   owner: string | null;
   from: string | null;
   to: string | null;
+  /** only this program's claims */
+  program?: string | null;
 }
 
-/**
- * The program column of the export. HOOK for programs (issue 15): claims do not carry a program yet; once
- * `claims.program_id` exists this becomes `claims.program_id::text` (and a `program` filter one WHERE line).
- */
-const EXPORT_PROGRAM_SQL = 'NULL::text';
 
 /** Every question and state change the domain asks of the claims table, one method each. */
 @Injectable()
@@ -206,10 +203,11 @@ export class ClaimsRepository {
     if (f.owner !== null) where.push(readableBy(params.push(f.owner)));
     if (f.from !== null) where.push(`claims.created_at >= $${params.push(f.from)}::timestamptz`);
     if (f.to !== null) where.push(`claims.created_at < $${params.push(f.to)}::timestamptz`);
+    if (f.program) where.push(`claims.program_id = $${params.push(f.program)}::uuid`);
     if (after) where.push(`(claims.created_at, claims.id) > ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::uuid)`);
     return this.q<ClaimExportRow>(
       `SELECT claims.id, claims.wallet, claims.token, claims.amount_base::text AS "amountBase", claims.decimals, claims.reason,
-              ${EXPORT_PROGRAM_SQL} AS program, claims.status, claims.tx_hash AS "txHash",
+              claims.program_id::text AS program, claims.status, claims.tx_hash AS "txHash",
               p.block_number::text AS "blockNumber", (p.gas_used * p.effective_gas_price)::text AS "payoutGas",
               cardinality(p.claim_ids) AS "payoutClaims",
               (SELECT count(*)::int FROM unnest(p.claim_ids) AS other(id) WHERE other.id < claims.id) AS "payoutRank",

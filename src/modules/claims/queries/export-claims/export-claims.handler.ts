@@ -38,7 +38,7 @@ export class ExportClaimsHandler implements IQueryHandler<ExportClaimsQuery> {
   constructor(private readonly repo: ClaimsRepository) {}
 
   execute(q: ExportClaimsQuery): Promise<Readable> {
-    const filter = { owner: q.owner, from: q.range.from, to: q.range.to };
+    const filter = { owner: q.owner, from: q.range.from, to: q.range.to, program: q.program };
     return csvStream<ClaimExportRow, SweepKey>({
       columns: CLAIM_EXPORT_COLUMNS,
       readPage: (after, limit) => this.repo.exportPage(filter, after, limit),

@@ -8,6 +8,8 @@ export class ExportClaimsQuery extends Query<Readable> {
     readonly range: TimeRange,
     /** the API key asking (the claims it may read); null = every claim (admin) */
     readonly owner: string | null,
+    /** only this program's claims */
+    readonly program: string | null = null,
   ) {
     super();
   }
