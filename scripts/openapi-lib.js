@@ -2,7 +2,8 @@
 // Shared by scripts/openapi.js (npm run openapi:generate / openapi:lint) and the e2e drift check: where the
 // committed OpenAPI document and the generated client types live, and how each is produced.
 const { spawnSync } = require('node:child_process');
-const { writeFileSync } = require('node:fs');
+const { copyFileSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -29,10 +30,36 @@ function generateSchemaTypes(documentPath, outputPath) {
   run(cli, [documentPath, '--output', outputPath, '--redocly', path.join(root, 'redocly.yaml')], 'openapi-typescript');
 }
 
-/** Redocly's linter with the repo's redocly.yaml (recommended rules); returns its output, throws on failure. */
-function lintDocument(documentPath, extraArgs = []) {
-  const cli = require.resolve('@redocly/cli/bin/cli.js', { paths: [root] });
-  return run(cli, ['lint', documentPath, '--config', path.join(root, 'redocly.yaml'), ...extraArgs], 'redocly lint');
+const REDOCLY_CONFIG = path.join(root, 'redocly.yaml');
+/** Deliberate exceptions, keyed by the linted file's name (so it must be called openapi.json): see the file. */
+const REDOCLY_IGNORE = path.join(root, '.redocly.lint-ignore.yaml');
+const redoclyCli = () => require.resolve('@redocly/cli/bin/cli.js', { paths: [root] });
+
+/** Redocly's linter with the repo's redocly.yaml (recommended rules) over the committed document; throws on errors. */
+function lintDocument(documentPath = DOCUMENT_PATH) {
+  return run(redoclyCli(), ['lint', documentPath, '--config', REDOCLY_CONFIG], 'redocly lint');
+}
+
+/**
+ * The same lint over any document (the live one in the e2e test): written as openapi.json into a temporary
+ * directory with copies of redocly.yaml and its ignore file (Redocly resolves the ignore file's keys
+ * against the config's directory). Returns Redocly's JSON report: `{totals: {errors, warnings, ignored}, problems}`.
+ */
+function lintReport(doc) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'payrail-redocly-'));
+  try {
+    writeDocument(doc, path.join(dir, 'openapi.json'));
+    copyFileSync(REDOCLY_CONFIG, path.join(dir, 'redocly.yaml'));
+    copyFileSync(REDOCLY_IGNORE, path.join(dir, '.redocly.lint-ignore.yaml'));
+    const r = spawnSync(process.execPath, [redoclyCli(), 'lint', 'openapi.json', '--config', 'redocly.yaml', '--format=json'], { cwd: dir, encoding: 'utf8' });
+    try {
+      return JSON.parse(r.stdout);
+    } catch {
+      throw new Error(`redocly lint failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Builds the document from the app's controllers (Nest preview mode: no database, Redis or chain). */
@@ -46,4 +73,4 @@ function writeDocument(doc, file = DOCUMENT_PATH) {
   writeFileSync(file, serializeDocument(doc));
 }
 
-module.exports = { root, DOCUMENT_PATH, SCHEMA_TYPES_PATH, REGENERATE, serializeDocument, generateSchemaTypes, lintDocument, buildDocument, writeDocument };
+module.exports = { root, DOCUMENT_PATH, SCHEMA_TYPES_PATH, REGENERATE, serializeDocument, generateSchemaTypes, lintDocument, lintReport, buildDocument, writeDocument };
