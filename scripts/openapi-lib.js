@@ -65,7 +65,7 @@ function lintReport(doc) {
 /** Builds the document from the app's controllers (Nest preview mode: no database, Redis or chain). */
 async function buildDocument() {
   require('ts-node').register({ transpileOnly: true, project: path.join(root, 'tsconfig.json') });
-  const { exportOpenApiDocument } = require(path.join(root, 'src', 'platform', 'openapi', 'export'));
+  const { exportOpenApiDocument } = require(path.join(root, 'src', 'openapi-export'));
   return exportOpenApiDocument();
 }
 

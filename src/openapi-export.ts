@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { AppModule } from '../../app.module';
-import { loadConfig } from '../../config/config';
-import { buildOpenApiDocument } from './openapi-document';
+import { AppModule } from './app.module';
+import { loadConfig } from './config/config';
+import { buildOpenApiDocument } from './platform/openapi/openapi-document';
 
 /**
  * The OpenAPI document without a running server or any service: Nest's preview mode scans the modules and
