@@ -144,15 +144,17 @@ describe('the client: idempotent retries, pages, webhook verification', () => {
     const { data: other } = await direct.POST('/v1/webhook-endpoints', { body: { url: receiver.url, events: ['claim.failed'] } });
     expect(() => verifyWebhook(other!.secret, delivery!.headers, delivery!.body)).toThrow(WebhookVerificationError);
 
-    // the delivery the server recorded is the one verified
-    const deliveries = await waitFor(
+    // the delivery the server recorded for this claim (the earlier tests' claims have theirs) is the one verified
+    const recorded = await waitFor(
       async () => {
-        const page = await direct.GET('/v1/webhook-endpoints/{id}/deliveries', { params: { path: { id: endpoint!.id } } });
-        return page.data?.items[0]?.status === 'succeeded' ? page.data.items : null;
+        for await (const d of direct.paginate('/v1/webhook-endpoints/{id}/deliveries', { path: { id: endpoint!.id } })) {
+          if ((d.payload as { data?: { id?: string } }).data?.id === claim!.id && d.status === 'succeeded') return d;
+        }
+        return null;
       },
       15_000,
       'the delivery recorded as succeeded',
     );
-    expect(deliveries[0]!.webhookId).toBe(delivery!.headers['webhook-id']);
+    expect(recorded.webhookId).toBe(delivery!.headers['webhook-id']);
   });
 });
