@@ -1,7 +1,7 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from '@fastify/helmet';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
@@ -21,9 +21,7 @@ import { createValidationPipe } from './platform/errors/validation';
 import { registerBodyParsers } from './platform/http/body-parsers';
 import { scopeInlineCsp, STRICT_CSP_DIRECTIVES } from './platform/http/csp';
 import { fastifyRequestIdOptions } from './platform/logging/pino-options';
-import { documentAuth } from './platform/auth/openapi';
-import { documentIdempotency } from './platform/idempotency/openapi';
-import { documentRateLimits, documentRequestLimits } from './platform/rate-limit/openapi';
+import { buildOpenApiDocument } from './platform/openapi/openapi-document';
 import { RejectNulPipe } from './platform/rate-limit/reject-nul.pipe';
 import { redisOptions } from './platform/queue/redis-options';
 
@@ -235,16 +233,7 @@ export async function startApp(config: AppConfig): Promise<RunningApp> {
     });
   }
   app.useGlobalPipes(new RejectNulPipe(), createValidationPipe());
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Payrail')
-      .setDescription('Pays crypto out exactly once. Errors are RFC 9457 problem+json.')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
-  for (const document of [documentAuth, documentIdempotency, documentRateLimits, documentRequestLimits]) document(doc);
+  const doc = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs-json' });
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();

@@ -1,5 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiForbiddenResponse } from '@nestjs/swagger';
+import { PATH_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { FastifyRequest } from 'fastify';
@@ -12,8 +13,32 @@ import { AuthService } from './auth.service';
 
 export type Access = 'public' | 'client' | 'admin';
 const ACCESS = 'payrail:access';
-/** Open route (health, metrics, docs, signed webhooks). */
-export const Public = () => SetMetadata(ACCESS, 'public' satisfies Access);
+/** OpenAPI extension marking an open route; documentAuth turns it into an explicit `security: []`. */
+export const PUBLIC_EXTENSION = 'x-payrail-public';
+
+/**
+ * Open route (health, metrics, docs, signed webhooks). Also documents it: OpenAPI reads extensions per
+ * method only, so on a class every route method that does not choose its own access (@AdminOnly) is marked,
+ * mirroring the guard's getAllAndOverride (the method's access wins over the class's).
+ */
+export const Public = (): ClassDecorator & MethodDecorator =>
+  ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (descriptor) {
+      SetMetadata(ACCESS, 'public' satisfies Access)(target, key!, descriptor);
+      ApiExtension(PUBLIC_EXTENSION, true)(target, key!, descriptor);
+      return descriptor;
+    }
+    SetMetadata(ACCESS, 'public' satisfies Access)(target as never);
+    // class decorators run after method decorators: a method's own @AdminOnly is already there
+    const proto = (target as { prototype: Record<string, unknown> }).prototype;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const method = Object.getOwnPropertyDescriptor(proto, name);
+      if (name === 'constructor' || typeof method?.value !== 'function') continue;
+      if (Reflect.getMetadata(PATH_METADATA, method.value) === undefined || Reflect.getMetadata(ACCESS, method.value) !== undefined) continue;
+      ApiExtension(PUBLIC_EXTENSION, true)(proto, name, method);
+    }
+    return undefined;
+  }) as ClassDecorator & MethodDecorator;
 /** Admin token required (`Authorization: Bearer` or `X-Admin-Token`). */
 export const AdminOnly = () => SetMetadata(ACCESS, 'admin' satisfies Access);
 const SIGNED = 'payrail:accepts-signed';

@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { PUBLIC_EXTENSION } from './auth.guard';
 import { ensureResponse, eachOperation, problemResponse } from '../rate-limit/openapi';
 
 /**
@@ -8,6 +9,13 @@ import { ensureResponse, eachOperation, problemResponse } from '../rate-limit/op
  */
 export function documentAuth(doc: OpenAPIObject): void {
   eachOperation(doc, (path, _method, op) => {
+    const ext = op as unknown as Record<string, unknown>;
+    if (ext[PUBLIC_EXTENSION] === true) {
+      // @Public(): open, said explicitly (an operation without `security` would inherit a global requirement)
+      delete ext[PUBLIC_EXTENSION];
+      op.security = [];
+      return;
+    }
     if (!path.startsWith('/v1/') || path.startsWith('/v1/webhooks/')) return;
     if (!op.security?.length) op.security = [{ bearer: [] }];
     if (path.startsWith('/v1/admin/')) {

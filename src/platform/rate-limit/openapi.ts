@@ -95,4 +95,52 @@ export function documentRequestLimits(doc: OpenAPIObject): void {
       (r as ResponseObject).content = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: PROBLEM_REF } } };
     }
   });
+  documentClosedBodies(doc);
+}
+
+const SCHEMA_PREFIX = '#/components/schemas/';
+
+function refsIn(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) for (const n of node) refsIn(n, out);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string' && v.startsWith(SCHEMA_PREFIX)) out.add(v.slice(SCHEMA_PREFIX.length));
+      else refsIn(v, out);
+    }
+  }
+}
+
+/**
+ * The ValidationPipe rejects unknown fields (whitelist + forbidNonWhitelisted), so every JSON request body
+ * schema (and the schemas it references) is closed: `additionalProperties: false`. That also makes the
+ * claim body's `oneOf` exact (an API-key claim cannot carry a voucher's `signature`). A schema that a
+ * response uses too is left open: responses may gain fields.
+ */
+function documentClosedBodies(doc: OpenAPIObject): void {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, Record<string, unknown>>;
+  const transitive = (roots: Set<string>): Set<string> => {
+    const seen = new Set<string>();
+    const todo = [...roots];
+    while (todo.length) {
+      const name = todo.pop()!;
+      if (seen.has(name) || !schemas[name]) continue;
+      seen.add(name);
+      const next = new Set<string>();
+      refsIn(schemas[name], next);
+      todo.push(...next);
+    }
+    return seen;
+  };
+  const bodies = new Set<string>();
+  const responses = new Set<string>();
+  eachOperation(doc, (_path, _method, op) => {
+    if (op.requestBody && !('$ref' in op.requestBody)) refsIn(op.requestBody.content['application/json']?.schema, bodies);
+    refsIn(op.responses, responses);
+  });
+  const open = transitive(responses);
+  for (const name of transitive(bodies)) {
+    const schema = schemas[name]!;
+    if (open.has(name) || schema.type !== 'object' || 'additionalProperties' in schema) continue;
+    schema.additionalProperties = false;
+  }
 }
