@@ -1,0 +1,1 @@
+process.stdout.write('payrail: not built yet\n'); process.exitCode = 1;
