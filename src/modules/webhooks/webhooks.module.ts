@@ -12,6 +12,7 @@ import { ReceiveWebhookHandler } from './commands/receive-webhook/receive-webhoo
 import { RecordWebhookEventFailureHandler } from './commands/record-webhook-event-failure/record-webhook-event-failure.handler';
 import { RedeliverWebhookHandler } from './commands/redeliver-webhook/redeliver-webhook.handler';
 import { SweepWebhooksHandler } from './commands/sweep-webhooks/sweep-webhooks.handler';
+import { ClaimEventsPublisher } from './events/claim-events.publisher';
 import { PublishOnClaimsHeldHandler } from './events/publish-on-claims-held.handler';
 import { PublishOnCycleCompletedHandler } from './events/publish-on-cycle-completed.handler';
 import { PublishOnPayoutSettledHandler } from './events/publish-on-payout-settled.handler';
@@ -61,6 +62,7 @@ export class WebhooksModule {
         PublishOnPayoutSubmittedHandler,
         PublishOnCycleCompletedHandler,
         PublishOnClaimsHeldHandler,
+        ClaimEventsPublisher,
         ListWebhookEventsHandler,
         GetWebhookEndpointHandler,
         ListWebhookDeliveriesHandler,
