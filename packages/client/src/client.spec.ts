@@ -52,6 +52,7 @@ const claim = (id: string): Claim => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   processedAt: null,
   lastError: null,
+  program: null,
 });
 const body = { wallet: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', token: 'USDC', amount: '0.1', reason: 'referral:1' };
 
