@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getAddress } from 'ethers';
-import { ADMIN_TOKEN, API_KEY, sql, useWorld } from '../helpers/app';
+import { ADMIN_TOKEN, API_KEY, sql, useWorld, waitFor } from '../helpers/app';
 import { parseCsv } from '../helpers/csv';
 
 /**
@@ -20,6 +20,7 @@ import { parseCsv } from '../helpers/csv';
  *   4,970 rows;
  * - `payrail claims watch --program` follows those same 4,970 claims (the whole 5,000-row file, not a smaller
  *   one) until every one is paid, and exits 0;
+ * - an import killed (SIGKILL) mid-file and run again claims every row exactly once (created + existing = rows);
  * - `npx payrail --help` from the repository root prints the usage and exits 0 (the workspace bin link).
  */
 jest.setTimeout(420_000);
@@ -152,7 +153,44 @@ describe('the CLI: a 5,000-row import, resumable, watched until paid', () => {
     expect(parseCsv(csv.stdout)).toHaveLength(4971);
   });
 
+  it('an import killed mid-file (SIGKILL) and run again ends with every row claimed once', async () => {
+    const killed = join(dir, 'killed.csv');
+    writeFileSync(killed, `wallet,token,amount,reason\n${Array.from({ length: 3000 }, (_, i) => `${address()},USDC,0.01,cli-kill:${i}`).join('\n')}\n`);
+    const before = await claimRows();
+    const child = spawn(process.execPath, [BIN, 'claims', 'import', killed, '--chunk', '100'], {
+      cwd: ROOT,
+      env: { ...process.env, PAYRAIL_URL: t.app.url, PAYRAIL_API_KEY: API_KEY },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    await waitFor(async () => (await claimRows()) - before >= 300, 60_000, 'the first chunks of the import', 50);
+    child.kill('SIGKILL');
+    await exited;
+    // a chunk the killed process had sent may still be committing: wait until the count stands still
+    let last = -1;
+    await waitFor(async () => {
+      const n = await claimRows();
+      const still = n === last;
+      last = n;
+      return still;
+    }, 30_000, 'the killed import to settle', 1000);
+    const taken = last - before;
+    expect(taken).toBeGreaterThanOrEqual(300);
+    expect(taken).toBeLessThan(3000); // killed mid-file, not after
+
+    const again = await cli('claims', 'import', killed, '--chunk', '100', '--json');
+    expect(again.code).toBe(0);
+    const summary = JSON.parse(again.stdout);
+    expect(summary).toEqual({ created: 3000 - taken, existing: taken, refused: 0, refusedReport: null });
+    expect((await claimRows()) - before).toBe(3000);
+    const dupes = await sql(t.world, "SELECT wallet, reason FROM claims WHERE reason LIKE 'cli-kill:%' GROUP BY wallet, reason HAVING count(*) > 1");
+    expect(dupes).toEqual([]);
+  });
+
   it('`npx payrail --help` from the repository root prints the usage and exits 0', async () => {
+    // npx runs the workspace link node_modules/.bin/payrail; in a git worktree whose node_modules is another
+    // checkout's, that link runs the other checkout's CLI: say so rather than test the wrong code
+    expect(realpathSync(join(ROOT, 'node_modules', '.bin', 'payrail'))).toBe(realpathSync(BIN));
     const r = await run('npx', ['--no-install', 'payrail', '--help'], {}, 60_000);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: payrail');

@@ -1,5 +1,5 @@
 import { createPayrailClient, PayrailClient } from '@payrail/client';
-import type { Problem } from '@payrail/client';
+import type { Problem, RetryEvent } from '@payrail/client';
 
 /**
  * What every command needs: the API address and credentials (PAYRAIL_URL, PAYRAIL_API_KEY,
@@ -15,21 +15,21 @@ export interface Context {
   baseUrl: string;
   json: boolean;
   client: PayrailClient;
-  /** set by the client before each retry (the import reads it to tell its own replays from an earlier run's) */
-  retries: { count: number };
+  /** every retry the client made (the import reads them to tell its own replays from an earlier run's) */
+  retries: RetryEvent[];
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 export function makeContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Context {
   const baseUrl = opts.url || env.PAYRAIL_URL || DEFAULT_URL;
-  const retries = { count: 0 };
+  const retries: RetryEvent[] = [];
   const client = createPayrailClient({
     baseUrl,
     apiKey: env.PAYRAIL_API_KEY || undefined,
     adminToken: env.PAYRAIL_ADMIN_TOKEN || undefined,
     retries: 5,
-    onRetry: () => void retries.count++,
+    onRetry: (e) => void retries.push(e),
   });
   return { baseUrl, json: Boolean(opts.json), client, retries };
 }

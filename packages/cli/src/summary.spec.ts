@@ -1,6 +1,7 @@
 import { exitCodeOf, newTally, outcomeOf, summaryLine } from './summary';
 import { isDone, countsLine } from './commands/claims-watch';
 import { csvField } from './csv';
+import { ownAttemptMayHaveRun } from './commands/claims-import';
 import { errorLine } from './main';
 import { CliError, problemLine } from './context';
 
@@ -15,6 +16,11 @@ describe('outcomes, summary and exit code', () => {
     expect(outcomeOf(201, true)).toBe('existing');
     expect(outcomeOf(200, true)).toBe('existing');
     expect(outcomeOf(409, true)).toBe('refused');
+  });
+  it('a replayed chunk is our own only if an attempt of this run may have run unanswered', () => {
+    expect(ownAttemptMayHaveRun([])).toBe(false);
+    expect(ownAttemptMayHaveRun([{ attempt: 1, delayMs: 1000, reason: 'in-flight', status: 409 }, { attempt: 2, delayMs: 1000, reason: 'rate-limited', status: 429 }])).toBe(false);
+    for (const reason of ['network', 'timeout', 'server-error'] as const) expect(ownAttemptMayHaveRun([{ attempt: 1, delayMs: 1, reason }])).toBe(true);
   });
   it('prints the summary line of API.md and exits 0 with nothing refused, 2 with some', () => {
     const t = newTally();

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, statSync, WriteStream } from 'node
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import type { ClaimsBatchItem, CreateClaim } from '@payrail/client';
+import type { ClaimsBatchItem, CreateClaim, RetryEvent } from '@payrail/client';
 import { CliError, Context, makeContext, problemLine } from '../context';
 import { ClaimRow, COLUMNS, HeaderMap, originalColumns, parseHeader, parseRow } from '../rows';
 import { exitCodeOf, newTally, outcomeOf, summaryLine, Tally } from '../summary';
@@ -36,8 +36,8 @@ export const MAX_CHUNK = 1000; // POST /v1/claims/batch takes 1..1000 items
  * Resumable: the server is idempotent per entitlement (wallet + token + amount + reason), so re-running the
  * same file answers 200 for every row already taken and creates nothing twice. Each chunk also carries a
  * deterministic Idempotency-Key (file hash + program + chunk size + chunk index), so a chunk retried after a
- * crash replays the first answer instead of racing it. A replay of an EARLIER run's request (this run made no
- * retry for the chunk) counts its 201s as existing, and the rows it refused (budget, rate limit...) are sent
+ * crash replays the first answer instead of racing it. A replay of an EARLIER run's request (see
+ * ownAttemptMayHaveRun) counts its 201s as existing, and the rows it refused (budget, rate limit...) are sent
  * again under a fresh key so that a re-run after a top-up is not answered with yesterday's refusal.
  */
 export function claimsImportCommand(globals: () => { url?: string; json?: boolean }): Command {
@@ -58,6 +58,17 @@ export function claimsImportCommand(globals: () => { url?: string; json?: boolea
       if (report) process.stderr.write(`refused rows: ${report}\n`);
       process.exitCode = exitCodeOf(result.tally);
     });
+}
+
+/**
+ * Whether an attempt of THIS run may have been executed by the server without its answer reaching us (a
+ * connection lost or timed out after sending, a 5xx from a proxy): only then can a replayed answer be our own.
+ * A 429 or a 409 IDEMPOTENCY.IN_FLIGHT means that attempt was not run; an in-flight key without such a lost
+ * attempt is an earlier run's request still finishing. (Both at once, an earlier run's chunk and a lost
+ * attempt of this one, cannot be told apart: its 201s then count as created.)
+ */
+export function ownAttemptMayHaveRun(retries: RetryEvent[]): boolean {
+  return retries.some((r) => r.reason === 'network' || r.reason === 'timeout' || r.reason === 'server-error');
 }
 
 /** sha256 of the file's bytes, streamed. */
@@ -126,9 +137,9 @@ export async function importFile(ctx: Context, file: string, opts: { program?: s
   let chunkIndex = 0;
   const send = async (pending: Pending[]) => {
     const key = `payrail-cli-${createHash('sha256').update(`${hash}:${opts.program ?? ''}:${opts.chunk}:${chunkIndex++}`).digest('hex').slice(0, 48)}`;
-    const retriesBefore = ctx.retries.count;
+    const retriesBefore = ctx.retries.length;
     const items = await post(ctx, pending, key);
-    const replayed = items.replayed && ctx.retries.count === retriesBefore;
+    const replayed = items.replayed && !ownAttemptMayHaveRun(ctx.retries.slice(retriesBefore));
     const again: Pending[] = [];
     for (const [i, item] of items.items.entries()) {
       const p = pending[i]!;
