@@ -153,6 +153,24 @@ describe('the CLI: a 5,000-row import, resumable, watched until paid', () => {
     expect(parseCsv(csv.stdout)).toHaveLength(4971);
   });
 
+  it('report, signers and dlq answer as JSON; a wrong key is one line on stderr, exit 1, the key never printed', async () => {
+    const report = await cli('report', '--program', programId, '--json');
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout).byStatus.completed).toEqual({ count: 4970, amount: '49.7' });
+    const signers = await cli('signers', '--json');
+    expect(signers.code).toBe(0);
+    expect(JSON.parse(signers.stdout).map((s: { address: string }) => s.address.toLowerCase())).toContain(t.world.treasury.toLowerCase());
+    const dlq = await cli('dlq', 'list', '--json');
+    expect([dlq.code, JSON.parse(dlq.stdout)]).toEqual([0, []]);
+
+    const wrong = 'wrong-key-0123456789abcdef';
+    const denied = await run(process.execPath, [BIN, 'programs', 'list'], { PAYRAIL_URL: t.app.url, PAYRAIL_API_KEY: wrong, PAYRAIL_ADMIN_TOKEN: '' });
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toBe('');
+    expect(denied.stderr).toMatch(/^payrail: GET \/v1\/programs failed: 401 AUTH\.[A-Z_]+: .+\n$/);
+    expect(denied.stderr).not.toContain(wrong);
+  });
+
   it('an import killed mid-file (SIGKILL) and run again ends with every row claimed once', async () => {
     const killed = join(dir, 'killed.csv');
     writeFileSync(killed, `wallet,token,amount,reason\n${Array.from({ length: 3000 }, (_, i) => `${address()},USDC,0.01,cli-kill:${i}`).join('\n')}\n`);
