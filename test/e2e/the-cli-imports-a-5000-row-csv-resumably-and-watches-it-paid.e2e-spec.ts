@@ -20,7 +20,8 @@ import { parseCsv } from '../helpers/csv';
  *   4,970 rows;
  * - `payrail claims watch --program` follows those same 4,970 claims (the whole 5,000-row file, not a smaller
  *   one) until every one is paid, and exits 0;
- * - an import killed (SIGKILL) mid-file and run again claims every row exactly once (created + existing = rows);
+ * - an import killed (SIGKILL) mid-file and run again claims every row exactly once (created + existing = rows),
+ *   and `claims watch` without a program (every claim, GET /health/claims) ends when those are paid too;
  * - `npx payrail --help` from the repository root prints the usage and exits 0 (the workspace bin link).
  */
 jest.setTimeout(420_000);
@@ -203,6 +204,11 @@ describe('the CLI: a 5,000-row import, resumable, watched until paid', () => {
     expect((await claimRows()) - before).toBe(3000);
     const dupes = await sql(t.world, "SELECT wallet, reason FROM claims WHERE reason LIKE 'cli-kill:%' GROUP BY wallet, reason HAVING count(*) > 1");
     expect(dupes).toEqual([]);
+
+    // without --program, watch reads every claim's counts (GET /health/claims, the admin token)
+    const all = await cli('claims', 'watch', '--interval', '1', '--json');
+    expect(all.code).toBe(0);
+    expect(JSON.parse(all.stdout)).toMatchObject({ pending: 0, processing: 0, submitted: 0, completed: 4970 + 3000 });
   });
 
   it('`npx payrail --help` from the repository root prints the usage and exits 0', async () => {
