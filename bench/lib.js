@@ -51,6 +51,25 @@ async function startChild(name, args, env, ready, { timeoutMs = 120_000, cleanup
   return { child, stop, output: () => out };
 }
 
+/**
+ * Runs `node args...` to its end (a CLI command): resolves {code, stdout, stderr, pid, ms}. `onSpawn(child)`
+ * sees it start (to sample its memory); `cleanup` gets a kill, so a run still going is ended by the runner.
+ */
+function runNode(args, env, { cleanup, onSpawn } = {}) {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  if (cleanup) cleanup(async () => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
+  if (onSpawn) onSpawn(child);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? signal, stdout, stderr, pid: child.pid, ms: Date.now() - started }));
+  });
+}
+
 function wallets(n) {
   const out = [];
   for (let i = 0; i < n; i++) out.push('0x' + randomBytes(20).toString('hex'));
@@ -126,4 +145,88 @@ function startApp(env, { name = 'payrail', cleanup } = {}) {
   return startChild(name, [...nodeArgs, '-r', 'ts-node/register/transpile-only', path.join(root, 'src', 'main.ts')], env, /listening on/, { cleanup });
 }
 
-module.exports = { root, API_SECRET, ADMIN_TOKEN, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp };
+/** An integer env knob of the bench (`def` when unset); anything but a non-negative integer throws, naming the key. */
+function envInt(key, def) {
+  const v = process.env[key];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${key}: expected a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU time (user + system, ms) a process has used, from /proc (Linux); 0 when it is gone or unreadable. */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
+  } catch {
+    return 0;
+  }
+}
+
+/** Every process whose name is `comm` (postgres backends, redis-server). */
+function pidsNamed(comm) {
+  try {
+    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Resident memory of a process in kB from /proc/<pid>/status: `rss` (VmRSS: what `ps` shows) and `anon`
+ * (RssAnon: its private memory, without the shared mappings a Postgres backend counts again in each process).
+ * null when the process is gone or /proc is not there (not Linux).
+ */
+function memKb(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number((status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm')) || [])[1]);
+    const rss = field('VmRSS');
+    return Number.isFinite(rss) ? { rss, anon: field('RssAnon') || 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples the memory of named processes every `everyMs` (1 s) until `stop()`. `targets` maps a name to a
+ * function returning the pids to add up for it now (none, or all gone: no sample for that name at that
+ * tick). `samples()` gives [{t (ms since epoch), name: {rss, anon} (kB, summed over the pids)}].
+ */
+function memSampler(targets, { everyMs = 1000 } = {}) {
+  const samples = [];
+  const tick = () => {
+    const row = { t: Date.now() };
+    for (const [name, pidsOf] of Object.entries(targets)) {
+      let sum = null;
+      for (const pid of pidsOf().filter(Boolean)) {
+        const m = memKb(pid);
+        if (m) sum = { rss: (sum?.rss ?? 0) + m.rss, anon: (sum?.anon ?? 0) + m.anon };
+      }
+      if (sum) row[name] = sum;
+    }
+    samples.push(row);
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return {
+    samples: () => samples,
+    stop() {
+      clearInterval(timer);
+      tick();
+      return samples;
+    },
+  };
+}
+
+module.exports = { root, API_SECRET, ADMIN_TOKEN, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp, runNode, envInt, sleep, cpuMs, pidsNamed, memKb, memSampler };

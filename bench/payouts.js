@@ -20,17 +20,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { devAccounts, CHAIN_ID } = require('../scripts/devchain-lib');
-const { root, API_SECRET, freePort, wallets, scratchStore, startBenchChain, appEnv, startApp } = require('./lib');
+const { root, API_SECRET, freePort, wallets, scratchStore, startBenchChain, appEnv, startApp, envInt, sleep, cpuMs, pidsNamed } = require('./lib');
 const { startRpcRelay, countsBetween } = require('./rpc-relay');
 const { percentile, num, alignedTable, markdownTable, svgBarChart, progressLine } = require('./format');
 
-const envInt = (key, def) => {
-  const v = process.env[key];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${key}: expected a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
-};
 const UNBATCHED_CLAIMS = envInt('BENCH_CLAIMS', 1000);
 /** Batched rows pay more claims (a 200-claim run is over in two blocks: latency, not throughput) and take them
  * through bulk intake (POST /v1/claims/batch, BENCH_BULK_CHUNK items per request), as a campaign would. */
@@ -79,34 +72,6 @@ function support(srcDir = path.join(root, 'src')) {
     pool,
     poolWhy: pool ? null : 'src/config/config.ts has no TREASURY_PRIVATE_KEYS',
   };
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU time (user + system, ms) a process has used, from /proc (Linux); 0 when it is gone or unreadable. */
-function cpuMs(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100) ticks
-  } catch {
-    return 0;
-  }
-}
-
-/** Every process whose name is `comm` (postgres backends, redis-server). */
-function pidsNamed(comm) {
-  try {
-    return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
-      try {
-        return fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim() === comm;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -466,4 +431,4 @@ function files(result) {
   return { '.md': md, '.svg': svg };
 }
 
-module.exports = { run, table, files, support };
+module.exports = { run, table, files, support, rawBaseline, progressReporter, cpuSnapshot, cpuBetween };
