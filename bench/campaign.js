@@ -21,7 +21,7 @@
  * Memory: VmRSS (RssAnon for Postgres, summed over all its processes, so shared buffers are not counted once
  * per backend) of the app, each CLI run, the chain node, Postgres and Redis. The drain runs from the first
  * claim `completed` to the last (processed_at); "at drain start/end" is the median of the samples in the
- * first/last 10 s of it (one sample is a point on the GC saw), growth is end ÷ start − 1. Import and drain
+ * first/last 10 s of it (a quarter of it when shorter; one sample is a point on the GC saw), growth is end ÷ start − 1. Import and drain
  * overlap (claims are paid while the file is still being sent), so "growth after import" (from the 10 s
  * after the import ended) is also given: the drain with no intake.
  */
@@ -113,9 +113,12 @@ function memoryRows(samples, names, { drainStart, drainEnd, importEnd }) {
     const alive = (t) => samples.some((s) => s[name] && Math.abs(s.t - t) <= 1500);
     const through = alive(drainStart) && alive(drainEnd); // the CLI import ends before the drain does
     const at = (from, to) => (through ? windowMedian(samples, name, key, from, to) : null);
-    const start = at(drainStart, Math.min(drainEnd, drainStart + WINDOW_MS));
-    const end = at(Math.max(drainStart, drainEnd - WINDOW_MS), drainEnd);
-    const afterImport = importEnd < drainEnd ? at(importEnd, Math.min(drainEnd, importEnd + WINDOW_MS)) : null;
+    // a short drain gets shorter windows, so that start and end never share a sample
+    const w = Math.min(WINDOW_MS, (drainEnd - drainStart) / 4);
+    const start = at(drainStart, drainStart + w);
+    const end = at(drainEnd - w, drainEnd);
+    // only when the import ended early enough for its window to end before the end's begins
+    const afterImport = importEnd + w <= drainEnd - w ? at(importEnd, importEnd + w) : null;
     return {
       name,
       key,
