@@ -29,7 +29,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { once } = require('node:events');
 const { randomBytes, randomInt } = require('node:crypto');
-const { root, API_SECRET, freePort, scratchStore, startBenchChain, appEnv, startApp, runNode, envInt, sleep, pidsNamed, memSampler } = require('./lib');
+const { root, openDb, API_SECRET, freePort, scratchStore, startBenchChain, appEnv, startApp, runNode, envInt, sleep, pidsNamed, memSampler } = require('./lib');
 const { rawBaseline, progressReporter, cpuSnapshot, cpuBetween } = require('./payouts');
 const { percentile, median, num, alignedTable, markdownTable } = require('./format');
 
@@ -147,15 +147,7 @@ async function run({ log, cleanup }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const app = await startApp(appEnv({ port, store, chain, role: 'all', extra: { BATCH_MAX } }), { name: 'payrail (campaign)', cleanup });
-  const { Client } = require('pg');
-  const db = new Client({ connectionString: store.databaseUrl });
-  await db.connect();
-  let dbOpen = true;
-  const closeDb = async () => {
-    if (dbOpen) await db.end().catch(() => undefined);
-    dbOpen = false;
-  };
-  cleanup(closeDb);
+  const { db, close: closeDb } = await openDb(store, cleanup);
   log(`app up on ${url} (ROLE=all, BATCH_MAX=${BATCH_MAX}, 1 signer)`);
 
   const file = path.join(chain.dir, `campaign-${CLAIMS}.csv`);

@@ -229,4 +229,23 @@ function memSampler(targets, { everyMs = 1000 } = {}) {
   };
 }
 
-module.exports = { root, API_SECRET, ADMIN_TOKEN, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp, runNode, envInt, sleep, cpuMs, pidsNamed, memKb, memSampler };
+/**
+ * A pg client on the scenario's database and `close`, which ends it once, whoever asks first (the scenario when
+ * it is done, or its cleanup).
+ */
+async function openDb(store, cleanup) {
+  const { Client } = require('pg');
+  const db = new Client({ connectionString: store.databaseUrl });
+  await db.connect();
+  let open = true;
+  const close = async () => {
+    if (open) {
+      open = false;
+      await db.end().catch(() => undefined);
+    }
+  };
+  cleanup(close);
+  return { db, close };
+}
+
+module.exports = { root, openDb, API_SECRET, ADMIN_TOKEN, freePort, startChild, wallets, scratchStore, startBenchChain, appEnv, startApp, runNode, envInt, sleep, cpuMs, pidsNamed, memKb, memSampler };

@@ -20,7 +20,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { devAccounts, CHAIN_ID } = require('../scripts/devchain-lib');
-const { root, API_SECRET, freePort, wallets, scratchStore, startBenchChain, appEnv, startApp, envInt, sleep, cpuMs, pidsNamed } = require('./lib');
+const { root, openDb, API_SECRET, freePort, wallets, scratchStore, startBenchChain, appEnv, startApp, envInt, sleep, cpuMs, pidsNamed } = require('./lib');
 const { startRpcRelay, countsBetween } = require('./rpc-relay');
 const { percentile, num, alignedTable, markdownTable, svgBarChart, progressLine } = require('./format');
 
@@ -202,15 +202,7 @@ async function runConfig(cfg, { chain, cleanup, log, supported }) {
     if (configError) return { ...cfg, available: false, why: configError.trim() };
     throw err;
   }
-  const { Client } = require('pg');
-  const db = new Client({ connectionString: store.databaseUrl });
-  await db.connect();
-  let dbOpen = true;
-  const closeDb = async () => {
-    if (dbOpen) await db.end().catch(() => undefined);
-    dbOpen = false;
-  };
-  cleanup(closeDb);
+  const { db, close: closeDb } = await openDb(store, cleanup);
   const url = `http://127.0.0.1:${port}`;
   const CLAIMS = cfg.batched ? BATCH_CLAIMS : UNBATCHED_CLAIMS;
   log(`${cfg.label}: app up on ${url}${relay ? ` behind the relay ${relay.url}` : ''}; posting ${CLAIMS} claims${cfg.batched ? ` in bulk requests of ${BULK_CHUNK}` : ''}`);
